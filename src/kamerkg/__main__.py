@@ -1,0 +1,5 @@
+import sys
+
+from kamerkg.cli import main
+
+sys.exit(main())

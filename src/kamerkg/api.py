@@ -1,0 +1,211 @@
+"""The library API: what the CLI calls and what users import.
+
+    from kamerkg.api import build, facts, query, validate_dist
+    result = build(["data/sources"], out="dist")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kamerkg import rdfio
+from kamerkg.config import Settings, settings as make_settings
+from kamerkg.errors import KamerkgError, NonConformance
+from kamerkg.mapping import graph_iri, prefixes
+from kamerkg.pipeline import DocResult, process
+from kamerkg.queries import Result, load_queries, resolve, run_endpoint, run_local
+from kamerkg.registers import load_registers
+from kamerkg.sources import iter_source_files
+from kamerkg.store import open_store, store_from_nquads
+from kamerkg.validate import Report, load_ontology, load_shapes, validate_graph
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    documents: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one line per failed source
+    report: Report = field(default_factory=Report)
+    files: dict[str, int] = field(default_factory=dict)
+    published: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.published and not self.errors
+
+
+def _reference_quads(s: Settings) -> list[ox.Quad]:
+    reg = load_registers(s)
+    return rdfio.graph_quads(reg.graph, f"{s.ids}graph/reference")
+
+
+def _write(path: Path, data: bytes, files: dict[str, int], root: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    files[str(path.relative_to(root))] = len(data)
+
+
+def build(
+    sources: list[str | Path] | None = None,
+    out: str | Path = "dist",
+    base: str | None = None,
+    progress: bool = False,
+) -> BuildResult:
+    """Build the graph from ``sources`` (files or folders; default ``data/sources``), validate it and
+    publish it to ``out``. A source that fails is reported and left out; the others still build. The
+    output folder is replaced only when the whole publication is written (staging folder, then swap)."""
+    s = make_settings(base)
+    out = Path(out)
+    files = iter_source_files(sources or [s.sources_dir])
+    result = BuildResult(out=out)
+    reg = load_registers(s)
+    done: list[DocResult] = []
+    seen: dict[str, Path] = {}
+    for f in _progress(files, progress):
+        try:
+            r = process(f, s, reg)
+        except KamerkgError as e:
+            result.errors.append(str(e))
+            continue
+        if r.doc_id in seen:
+            result.errors.append(f"{f}: same document id {r.doc_id} as {seen[r.doc_id]}; left out")
+            continue
+        seen[r.doc_id] = f
+        done.append(r)
+        for res in r.report.results:
+            result.report.results.append(res)
+    result.documents = sorted(r.doc_id for r in done)
+    if not result.report.conforms:
+        return result  # nothing published: the previous dist/ stays as it was
+    publish(done, s, out, result)
+    return result
+
+
+def _progress(items: list[Path], enabled: bool):  # type: ignore[no-untyped-def]
+    if not enabled or len(items) < 50:
+        yield from items
+        return
+    from rich.progress import track
+
+    yield from track(items, description="building")
+
+
+def publish(done: list[DocResult], s: Settings, out: Path, result: BuildResult) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    files: dict[str, int] = {}
+    try:
+        quads = _reference_quads(s)
+        for r in sorted(done, key=lambda r: r.doc_id):
+            quads.extend(rdfio.graph_quads(r.graph, str(graph_iri(s, r.doc_id))))
+        quads = rdfio.sort_quads(quads)
+        triples = rdfio.union_triples(quads)
+        px = prefixes(s)
+        _write(staging / "kamerkg.nq", rdfio.serialize(quads, ox.RdfFormat.N_QUADS), files, staging)
+        _write(staging / "kamerkg.trig", rdfio.serialize(quads, ox.RdfFormat.TRIG, px), files, staging)
+        _write(staging / "kamerkg.nt", rdfio.serialize(triples, ox.RdfFormat.N_TRIPLES), files, staging)
+        _write(staging / "kamerkg.ttl", rdfio.serialize(triples, ox.RdfFormat.TURTLE, px), files, staging)
+        for name in ("kamerkg.ttl", "shapes.ttl"):
+            _write(staging / "ontology" / name, (s.ontology_dir / name).read_bytes(), files, staging)
+        store = store_from_nquads((staging / "kamerkg.nq").read_bytes())
+        from kamerkg.facts import fact_sheet
+
+        for r in done:
+            sheet = fact_sheet(store, r.doc_id, s)
+            _write(staging / "facts" / f"{r.doc_id}.json", _json(sheet), files, staging)
+        lines = [res.line() for res in result.report.results] or ["conforms: no violations, no warnings"]
+        _write(staging / "validation.txt", ("\n".join(lines) + "\n").encode(), files, staging)
+        manifest = {
+            "base": s.base,
+            "documents": result.documents,
+            "graphs": sorted({q.graph_name.value for q in quads}),  # type: ignore[union-attr]
+            "quads": len(quads),
+            "triples": len(triples),
+            "files": {k: {"bytes": v, "sha256": hashlib.sha256((staging / k).read_bytes()).hexdigest()} for k, v in sorted(files.items())},
+        }
+        _write(staging / "manifest.json", _json(manifest), files, staging)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result.files = files
+    result.published = True
+
+
+def _json(obj: object) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put the staged publication in place of ``out``; the old one is removed only afterwards."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.replace(out, old)
+    os.replace(staging, out)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def validate_dist(dist: str | Path = "dist", base: str | None = None) -> Report:
+    """Validate a published dataset (``dist/kamerkg.nq``) against the shapes, graph by graph."""
+    s = make_settings(base)
+    from rdflib import Dataset
+
+    path = Path(dist) / "kamerkg.nq"
+    if not path.exists():
+        raise KamerkgError(f"{path}: no dataset here; run 'kamerkg build' first")
+    ds = Dataset()
+    try:
+        ds.parse(path, format="nquads")
+    except Exception as e:
+        raise KamerkgError(f"{path}: not valid N-Quads: {str(e).splitlines()[0]}") from None
+    ref_iri = f"{s.ids}graph/reference"
+    from rdflib import Graph, URIRef
+
+    ref = ds.graph(URIRef(ref_iri))
+    shapes, onto = load_shapes(s.ontology_dir), load_ontology(s.ontology_dir)
+    report = Report()
+    for g in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
+        if str(g.identifier) == ref_iri or len(g) == 0:
+            continue
+        data = Graph()
+        for t in g:
+            data.add(t)
+        for t in ref:
+            data.add(t)
+        report.extend(validate_graph(data, shapes, onto))
+    return report
+
+
+def query(name_or_file: str, dist: str | Path = "dist", endpoint: str | None = None) -> Result:
+    """Run a ready-made query (by name) or a ``.rq`` file on the built dataset or on an endpoint."""
+    s = make_settings()
+    q = resolve(name_or_file, s.queries_dir)
+    if endpoint:
+        return run_endpoint(endpoint, q.text)
+    return run_local(open_store(Path(dist)), q.text)
+
+
+def facts(source: str | Path, base: str | None = None) -> dict[str, object]:
+    """The fact sheet of one source file (FACTS.md), computed by SPARQL over its built graph."""
+    from kamerkg.facts import fact_sheet
+
+    s = make_settings(base)
+    r = process(Path(source), s, validate=False)
+    quads = _reference_quads(s) + rdfio.graph_quads(r.graph, str(graph_iri(s, r.doc_id)))
+    store = ox.Store()
+    store.extend(quads)
+    return fact_sheet(store, r.doc_id, s)
+
+
+__all__ = ["build", "facts", "query", "validate_dist", "load_queries", "NonConformance"]

@@ -1,0 +1,86 @@
+"""The core sub-commands: build, validate, query, facts. Each is a thin layer over :mod:`kamerkg.api`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kamerkg import api
+from kamerkg.config import settings
+from kamerkg.queries import load_queries, render
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("build", help="build, validate and publish the graph; print the ready-made answers")
+    p.add_argument("sources", nargs="*", help="files or folders (default: data/sources)")
+    p.add_argument("--out", default="dist", help="output folder (default: dist)")
+    p.add_argument("--quiet", action="store_true", help="do not print the answers of the ready-made queries")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="validate a built dataset against the SHACL shapes")
+    p.add_argument("dist", nargs="?", default="dist")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("query", help="run a ready-made query (by name) or a .rq file")
+    p.add_argument("name", nargs="?", help="query name or path to a .rq file")
+    p.add_argument("--list", action="store_true", help="list the ready-made queries")
+    p.add_argument("--dist", default="dist")
+    p.add_argument("--endpoint", help="run against this SPARQL endpoint instead of the embedded store")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("facts", help="print the fact sheet of one source file")
+    p.add_argument("source")
+    p.add_argument("--json", action="store_true", help="JSON output (the default and only format)")
+    p.set_defaults(func=cmd_facts)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    res = api.build(args.sources or None, out=Path(args.out), base=args.base, progress=sys.stderr.isatty())
+    for e in res.errors:
+        print(f"kamerkg: error: {e}", file=sys.stderr)
+    for r in res.report.results:
+        print(r.line(), file=sys.stderr)
+    if not res.published:
+        if not res.report.conforms:
+            print(f"kamerkg: the graph does not conform to the shapes; {args.out}/ left unchanged", file=sys.stderr)
+            return 1
+        return 2
+    print(f"built {len(res.documents)} document(s) into {args.out}/ ({sum(res.files.values())} bytes in {len(res.files)} files)")
+    if not args.quiet:
+        from kamerkg.store import open_store
+        from kamerkg.queries import run_local
+
+        store = open_store(Path(args.out))
+        for q in load_queries(settings(args.base).queries_dir).values():
+            print(render(run_local(store, q.text), "table", title=f"{q.name}: {q.title}"))
+    return 1 if res.errors else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    report = api.validate_dist(args.dist, base=args.base)
+    for r in report.results:
+        print(r.line())
+    n_v = sum(r.severity == "Violation" for r in report.results)
+    print(f"{'conforms' if report.conforms else 'does not conform'}: {n_v} violation(s), {len(report.results) - n_v} other result(s)")
+    return 0 if report.conforms else 1
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    if args.list:
+        for q in load_queries(settings(args.base).queries_dir).values():
+            print(f"{q.name}\t{q.title}")
+        return 0
+    if not args.name:
+        print("kamerkg: error: give a query name or --list", file=sys.stderr)
+        return 2
+    res = api.query(args.name, dist=args.dist, endpoint=args.endpoint)
+    print(render(res, args.format), end="" if args.format != "table" else "\n")
+    return 0
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    print(json.dumps(api.facts(args.source, base=args.base), ensure_ascii=False, indent=2))
+    return 0

@@ -1,0 +1,86 @@
+"""Citations of parliamentary documents, in every form the texts use.
+
+- "Kamerstuk 28 676, nr. 338", "Kamerstukken 29 521 en 33 279, nr. 310", "Kamerstuk 21 501-28, nr. 177"
+- a bare "(28 676, nr. 71)"
+- "Aanhangsel Handelingen II 2019/20, nr. 2393", "Aanhangsel Handelingen, vergaderjaar 2019–2020, nr. 3764"
+- "Handelingen II 2019/20, nr. 45, item 7"
+"""
+
+from __future__ import annotations
+
+import re
+
+from kamerkg.model import Citation, Evidence, SourceDoc
+
+DOSSIER = r"\d{2}\s?\d{3}(?:\s?-\s?(?:[A-Z]{1,4}|\d{1,3})(?![\d]))?"
+DOSSIERS = rf"{DOSSIER}(?:\s*(?:,|en)\s*{DOSSIER})*"
+NR = r"nrs?\.\s*(?P<nr>\d{1,5})(?:\s*(?:,|en)\s*\d{1,5})*"
+KST_RE = re.compile(rf"\bKamerstuk(?:ken)?\s+(?P<dos>{DOSSIERS}),?\s*{NR}")
+BARE_RE = re.compile(rf"(?<=\()(?P<dos>{DOSSIERS}),\s*{NR}(?=[);])")
+AH_RE = re.compile(
+    r"\bAanhangsel (?:van de )?Handelingen(?: (?:II|I))?,?\s*(?:vergaderjaar\s*)?"
+    r"(?P<vj>\d{4}\s*[/–-]\s*(?:\d{4}|\d{2})),?\s*nr\.\s*(?P<nr>\d{1,5})"
+)
+HAND_RE = re.compile(
+    r"(?<!Aanhangsel )(?<!Aanhangsel van de )\bHandelingen (?:II|I)\s*(?P<vj>\d{4}\s*/\s*\d{2,4}),?\s*nr\.\s*(?P<nr>\d{1,4})"
+    r"(?:,\s*item\s*\d+)?"
+)
+
+
+def norm_dossier(s: str) -> str:
+    """'21 501-28' -> '21501-28'; '28 676' -> '28676'."""
+    s = re.sub(r"\s+", "", s)
+    return s
+
+
+def norm_vergaderjaar(s: str) -> str:
+    """'2019/20' -> '2019-2020'; '2019–2020' -> '2019-2020'."""
+    a, b = re.split(r"\s*[/–-]\s*", s.strip())
+    if len(b) == 2:
+        b = a[:2] + b
+    return f"{a}-{b}"
+
+
+def find_citations(doc: SourceDoc) -> list[Citation]:
+    text = doc.body
+    found: list[tuple[int, int, Citation]] = []
+
+    def add(m: re.Match[str], kind: str, dossiers: list[str], nr: str | None, vj: str | None, rule: str) -> None:
+        s, e = m.start(), m.end()
+        if any(a <= s < b for a, b, _ in found):
+            return
+        cit = Citation(
+            text=re.sub(r"\s+", " ", text[s:e]),
+            kind=kind,
+            dossiers=dossiers,
+            number=nr,
+            vergaderjaar=vj,
+            evidence=Evidence(doc.span(s, e), rule),
+        )
+        found.append((s, e, cit))
+
+    for m in KST_RE.finditer(text):
+        dos = [norm_dossier(d) for d in re.findall(DOSSIER, m.group("dos"))]
+        add(m, "kamerstuk", dos, m.group("nr"), None, "rule:citation-kamerstuk")
+    for m in BARE_RE.finditer(text):
+        dos = [norm_dossier(d) for d in re.findall(DOSSIER, m.group("dos"))]
+        add(m, "kamerstuk", dos, m.group("nr"), None, "rule:citation-bare")
+    for m in AH_RE.finditer(text):
+        add(m, "aanhangsel", [], m.group("nr"), norm_vergaderjaar(m.group("vj")), "rule:citation-aanhangsel")
+    for m in HAND_RE.finditer(text):
+        add(m, "handelingen", [], m.group("nr"), norm_vergaderjaar(m.group("vj")), "rule:citation-handelingen")
+    found.sort(key=lambda t: t[0])
+    return [c for _, _, c in found]
+
+
+def cited_id(c: Citation) -> str | None:
+    """The official identifier of a cited document, where its citation determines one."""
+    if c.kind == "kamerstuk" and len(c.dossiers) == 1 and c.number:
+        return f"kst-{c.dossiers[0]}-{c.number}"
+    if c.kind == "kamerstuk" and len(c.dossiers) > 1 and c.number:
+        return f"kst-{c.dossiers[0]}-{c.number}"
+    if c.kind == "aanhangsel" and c.vergaderjaar and c.number:
+        return f"ah-tk-{c.vergaderjaar.replace('-', '')}-{c.number}"
+    if c.kind == "handelingen" and c.vergaderjaar and c.number:
+        return f"h-tk-{c.vergaderjaar.replace('-', '')}-{c.number}"
+    return None

@@ -1,0 +1,129 @@
+"""Facts about the document itself: identifier, dossiers, number, type, date, vergaderjaar, place, signatories."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from kamerkg.extract.citations import norm_dossier, norm_vergaderjaar
+from kamerkg.extract.dates import MONTH_RE, parse_date
+from kamerkg.model import Evidence, Signatory, SourceDoc, Span, Value
+
+KST_ID_RE = re.compile(r"^kst-(?P<dos>\d+(?:-[0-9A-Z]+)?)-(?P<nr>\d+)$")
+AH_ID_RE = re.compile(r"^ah-tk-(?P<y1>\d{4})(?P<y2>\d{4})-(?P<nr>\d+)$")
+FOOTER_VJ_RE = re.compile(
+    r"Tweede Kamer, vergaderjaar\s+(?P<vj>\d{4}\s*[–-]\s*\d{4}),\s*(?P<dos>(?:\d{2}\s?\d{3}(?:-[0-9A-Z]+)?(?:\s*(?:,|en)\s*)?)+),"
+    r"\s*nr\.\s*(?P<nr>\d+)"
+)
+VJ_RE = re.compile(r"\b[Vv]ergaderjaar\s+(?P<vj>\d{4}\s*[–-]\s*\d{4})")
+PLACE_DATE_RE = re.compile(rf"(?m)^\s*(?P<place>Den Haag|[’']s-Gravenhage|Brussel|[A-Z][a-z]+),\s+(?P<date>\d{{1,2}}\s+(?:{MONTH_RE})\s+\d{{4}})")
+STATED_DATE_RE = re.compile(
+    rf"\b(?P<kind>Vastgesteld|Voorgesteld|Ingezonden|ingezonden|Ontvangen|ontvangen|Ingediend)\s+(?P<date>\d{{1,2}}\s+(?:{MONTH_RE})\s+\d{{4}})"
+)
+# "De Minister van Defensie,\nA.Th.B. Bijleveld-Schouten" and "De voorzitter van de vaste commissie voor Defensie, Ten Broeke"
+SIGN_RE = re.compile(
+    r"(?m)^[ \t]*(?:De|Het)\s+(?P<role>(?:Minister(?:-President)?|Staatssecretaris|[Vv]oorzitter|[Gg]riffier|[Aa]djunct-griffier)"
+    r"(?:\s+(?:van|voor|der|de|en|het|[A-Z][\w’'-]*|vaste|commissie|Zaken|Koninkrijksrelaties|Welzijn|Sport|Veiligheid,?))*)\s*,"
+    r"[ \t]*(?:\n[ \t]*)?(?P<name>(?:[A-Z][\w.’'-]*\.?\s?){0,6}(?:(?:van|de|der|den|ten|ter|in ’t|in 't)\s)*[A-Z][\w’'-]+(?:-[A-Z][\w’'-]+)?)[ \t]*$"
+)
+DOC_TYPES = [
+    # (pattern over the document's own heading, type) — the document names itself
+    (r"\bVERSLAG VAN EEN ALGEMEEN OVERLEG\b|\bVerslag van een algemeen overleg\b", "verslag van een algemeen overleg"),
+    (r"\bVERSLAG VAN EEN SCHRIFTELIJK OVERLEG\b|\bVerslag van een schriftelijk overleg\b", "verslag van een schriftelijk overleg"),
+    (r"\bVERSLAG VAN EEN COMMISSIEDEBAT\b|\bVerslag van een commissiedebat\b", "verslag van een commissiedebat"),
+    (r"\bMOTIE VAN (?:HET LID|DE LEDEN)\b|^Motie\b", "motie"),
+    (r"\bAMENDEMENT VAN (?:HET LID|DE LEDEN)\b|^Amendement\b", "amendement"),
+    (r"^Antwoord schriftelijke vragen\b|\bAntwoord van (?:minister|staatssecretaris)\b", "antwoord op schriftelijke vragen"),
+    (r"^Kamervraag \d{4}Z\d+", "schriftelijke vragen met antwoord"),
+    (r"\bBRIEF VAN DE (?:MINISTER|STAATSSECRETARIS|MINISTERS)\b|^Brief regering\b|^Kamerbrief\b", "brief"),
+    (r"\bMEMORIE VAN TOELICHTING\b", "memorie van toelichting"),
+    (r"\bVOORSTEL VAN WET\b", "wetsvoorstel"),
+    (r"\bNOTA NAAR AANLEIDING VAN\b", "nota"),
+]
+
+
+def _v(doc: SourceDoc, value: str, s: int, e: int, rule: str) -> Value:
+    return Value(value, Evidence(doc.span(s, e), rule))
+
+
+def _v_orig(value: str, s: int, e: int, rule: str) -> Value:
+    return Value(value, Evidence(Span(s, e), rule))
+
+
+def identifier(doc: SourceDoc) -> Value:
+    i = doc.text.find(doc.doc_id)
+    if i >= 0:
+        return _v_orig(doc.doc_id, i, i + len(doc.doc_id), "rule:identifier-in-text")
+    return Value(doc.doc_id, Evidence(Span(0, 0), "rule:identifier-from-file-name"))
+
+
+def dossiers_and_number(doc: SourceDoc) -> tuple[list[Value], Value | None]:
+    dossiers: list[Value] = []
+    number: Value | None = None
+    m = FOOTER_VJ_RE.search(doc.text)
+    if m:
+        for dm in re.finditer(r"\d{2}\s?\d{3}(?:-[0-9A-Z]+)?", m.group("dos")):
+            s = m.start("dos") + dm.start()
+            dossiers.append(_v_orig(norm_dossier(dm.group(0)), s, s + len(dm.group(0)), "rule:footer-dossier"))
+        number = _v_orig(m.group("nr"), m.start("nr"), m.end("nr"), "rule:footer-number")
+        return dossiers, number
+    idm = KST_ID_RE.match(doc.doc_id)
+    ident = identifier(doc)
+    if idm:
+        dossiers.append(Value(norm_dossier(idm.group("dos")), ident.evidence))
+        number = Value(idm.group("nr"), ident.evidence)
+    ahm = AH_ID_RE.match(doc.doc_id)
+    if ahm:
+        number = Value(ahm.group("nr"), ident.evidence)
+    return dossiers, number
+
+
+def vergaderjaar(doc: SourceDoc) -> Value | None:
+    m = VJ_RE.search(doc.text)
+    if m:
+        return _v_orig(norm_vergaderjaar(m.group("vj")), m.start("vj"), m.end("vj"), "rule:vergaderjaar-printed")
+    return None
+
+
+def doc_date(doc: SourceDoc) -> tuple[Value | None, Value | None]:
+    """The document's own date (and the place of a letter's place-and-date line)."""
+    text = doc.body
+    m = PLACE_DATE_RE.search(text)
+    if m:
+        d = parse_date(m.group("date"))
+        if d:
+            place = _v(doc, m.group("place"), m.start("place"), m.end("place"), "rule:letter-place-date-line")
+            return _v(doc, d.isoformat(), m.start("date"), m.end("date"), "rule:letter-place-date-line"), place
+    m = STATED_DATE_RE.search(text)
+    if m:
+        d = parse_date(m.group("date"))
+        if d:
+            return _v(doc, d.isoformat(), m.start("date"), m.end("date"), f"rule:date-{m.group('kind').lower()}"), None
+    return None, None
+
+
+def doc_type(doc: SourceDoc, signatories: list[Signatory], has_date_line: bool) -> Value | None:
+    for field in doc.header:
+        pass
+    for pat, t in DOC_TYPES:
+        m = re.search(pat, doc.text[:4000], re.MULTILINE)
+        if m:
+            return _v_orig(t, m.start(), m.end(), "rule:doctype-self-named")
+    # a letter: place-and-date line, signed by an office holder
+    if has_date_line and any(s.role and re.match(r"(?i)(minister|staatssecretaris)", s.role) for s in signatories):
+        ev = signatories[0].evidence
+        return Value("brief", Evidence(ev.span, "rule:doctype-letter-form"))
+    return None
+
+
+def signatories(doc: SourceDoc) -> list[Signatory]:
+    out = []
+    for m in SIGN_RE.finditer(doc.body):
+        role = re.sub(r"\s+", " ", m.group("role")).strip()
+        name = re.sub(r"\s+", " ", m.group("name")).strip()
+        out.append(Signatory(name=name, role=role, evidence=Evidence(doc.span(m.start(), m.end()), "rule:signature-block")))
+    return out
+
+
+def anchor_date(v: Value | None) -> date | None:
+    return date.fromisoformat(v.value) if v else None

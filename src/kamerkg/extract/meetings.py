@@ -1,0 +1,222 @@
+"""Meetings the text describes: dated mentions ("bijeenkomst van NAVO-ministers van Defensie op 15 april
+2020", "Op 6 april jl. spraken de EU ministers van Defensie", "op 14 en 15 juni 2016 te Brussel"),
+undated mentions that refer back to one of them ("De ingelaste videoteleconferentie van de ministers van
+Defensie"), who else attends ("zal een vertegenwoordiger van de EU ... aanwezig zijn, evenals de
+ministers van Finland en Zweden") and the report a citation gives for a meeting.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from kamerkg.extract.dates import DateMention, find_dates
+from kamerkg.model import Citation, Evidence, Meeting, Mention, SourceDoc
+
+TRIGGER = (
+    r"(?:bijeenkomst|vergadering|videoteleconferentie|videoconferentie|ministeri[eë]le(?:\s+bijeenkomst)?|"
+    r"[Tt]op|NAVO-[Tt]op|[Tt]opontmoeting|overleg|conferentie|commissiedebat|Raad\s+[A-Z][\w-]*(?:\s+(?:Zaken|\(\w+\)))?|"
+    r"Europese\s+Raad|Defensieraad|Navo-top|NAVO-top)"
+)
+MODIFIER = r"(?:(?:ingelaste|informele|extra|gezamenlijke|formele|reguliere|eerstvolgende|volgende|jaarlijkse)\s+)*"
+# "bijeenkomst van NAVO-ministers van Defensie op 15 april 2020"
+NOUN_BEFORE_DATE_RE = re.compile(rf"(?s).*(?<![\w-])(?P<desc>{TRIGGER}\b[^.;()]{{0,140}}?)\s+(?:op|van|d\.d\.)\s*$")
+# "Op 6 april jl. spraken de EU ministers van Defensie", "Op 11 en 12 juli komen NAVO-staatshoofden ... bijeen"
+DATE_FIRST_RE = re.compile(
+    r"^[^.;]{0,40}?\b(?:spraken|spreken|vergaderden|vergaderen|kwamen|komen|komt|kwam|zullen|zal|ontmoeten|ontmoetten)\b"
+    r"(?P<who>[^.;]{0,120}?)(?:\bbijeen\b|\bover\b|\.|,|;)"
+)
+MINISTERS_RE = re.compile(
+    r"(?P<org>(?:NAVO|EU|Navo|NATO|VN)[- ]?)?(?:-)?(?P<who>ministers van (?:Defensie|Buitenlandse Zaken|Financiën)|"
+    r"staatshoofden en (?:-)?regeringsleiders|defensieministers|ministers)",
+    re.IGNORECASE,
+)
+FORMAT_RE = re.compile(r"videoteleconferentie|videoconferentie|\bVTC\b")
+EXTRA_RE = re.compile(r"\bingelast|\bextra\b", re.IGNORECASE)
+PLACE_AFTER_RE = re.compile(r"^\s*(?:jl\.\s*)?(?:te|in)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
+EXCLUDE_BEFORE_RE = re.compile(
+    r"(?:d\.d\.|Vastgesteld|Voorgesteld|ingezonden|ontvangen|Ingediend|brief van [^.]{0,80}|per abuis|datum van)\s*$",
+    re.IGNORECASE,
+)
+ATTEND_RE = re.compile(r"\b(?:aanwezig zijn|aanwezig zal zijn|deelnemen|nemen deel|schuiven aan|aanschuiven)\b")
+REPORTED_RE = re.compile(r"\boverleg gevoerd\b")
+
+GATHERING = [
+    (re.compile(r"ministers van Defensie|defensieministers|Defensieraad", re.I), "gathering/defence-ministers"),
+    (re.compile(r"ministers van Buitenlandse Zaken|Raad Buitenlandse Zaken", re.I), "gathering/foreign-ministers"),
+    (re.compile(r"staatshoofden|regeringsleiders|\b[Tt]op\b|-[Tt]op\b", re.I), "gathering/heads-of-state-and-government"),
+    (re.compile(r"\bcommissie|commissiedebat|algemeen overleg", re.I), "gathering/committee"),
+]
+
+
+SENT_END_RE = re.compile(
+    r"(?<!\bjl)(?<!\bnr)(?<!\bd\.d)(?<!\ba\.s)(?<!\bo\.a)(?<!\bbijv)(?<!\bresp)(?<!\b[A-Z])[.!?](?=\s+[A-Z(«\d]|\s*$)|\n[ \t]*\n"
+)
+
+
+def _sentence_bounds(text: str, i: int) -> tuple[int, int]:
+    """The sentence around position ``i`` (abbreviations such as "jl." and "nr." do not end one)."""
+    a = 0
+    for m in SENT_END_RE.finditer(text, max(0, i - 1500), i):
+        a = m.end()
+    m = SENT_END_RE.search(text, i)
+    b = m.end() if m else len(text)
+    return a, b
+
+
+def _gathering(s: str) -> str | None:
+    for rx, key in GATHERING:
+        if rx.search(s):
+            return key
+    return None
+
+
+def _org(mentions: list[Mention], doc: SourceDoc, s: int, e: int) -> str | None:
+    a, b = doc.span(s, e).start, doc.span(s, e).end
+    for m in mentions:
+        if m.kind == "organisation" and a <= m.evidence.span.start < b and m.key in ("org/navo", "org/eu", "org/vn"):
+            return m.key
+    return None
+
+
+def find_meetings(
+    doc: SourceDoc, mentions: list[Mention], citations: list[Citation], anchor: date | None, own_date_span: tuple[int, int] | None
+) -> list[Meeting]:
+    text = doc.body
+    meetings: list[Meeting] = []
+    dms: list[DateMention] = find_dates(text, anchor)
+    for dm in dms:
+        if dm.first is None:
+            continue
+        if own_date_span and dm.start >= own_date_span[0] and dm.end <= own_date_span[1]:
+            continue
+        before = text[max(0, dm.start - 200) : dm.start]
+        if EXCLUDE_BEFORE_RE.search(before):
+            continue
+        sa, sb = _sentence_bounds(text, dm.start)
+        desc = None
+        desc_start = dm.start
+        m = NOUN_BEFORE_DATE_RE.search(text[sa : dm.start])
+        if m:
+            desc_start = sa + m.start("desc")
+            mod = re.search(rf"(?:{MODIFIER.rstrip('*')})+$", text[sa:desc_start])
+            if mod:
+                desc_start = sa + mod.start()
+            desc = re.sub(r"\s+", " ", text[desc_start:sa + m.end("desc")]).strip()
+        else:
+            head = text[sa:dm.start]
+            if re.fullmatch(r"\s*(?:[Oo]p|[Tt]ijdens de bijeenkomst van)\s*", head):
+                m2 = DATE_FIRST_RE.search(text[dm.end : sb])
+                if m2 and MINISTERS_RE.search(m2.group("who") or ""):
+                    who = re.sub(r"\s+", " ", m2.group("who")).strip()
+                    who = re.sub(r"\s+(?:eveneens|ook|reeds|nog|opnieuw|al)$", "", who)
+                    desc = f"bijeenkomst van {who}"
+            elif REPORTED_RE.search(text[dm.end : min(sb, dm.end + 40)]) and re.search(r"hebben\s+op\s*$", head):
+                subj = re.sub(r"\s+", " ", head).strip()
+                subj = re.sub(r"\s+hebben\s+op$", "", subj)
+                desc = f"overleg van {subj[0].lower() + subj[1:]}" if subj else "overleg"
+        if not desc:
+            continue
+        ctx_end = dm.end
+        pm = PLACE_AFTER_RE.match(text[dm.end : dm.end + 60])
+        place = pm.group("place") if pm else None
+        if pm:
+            ctx_end = dm.end + pm.end()
+        mt = Meeting(
+            description=desc,
+            start=dm.first,
+            end=dm.last,
+            evidence=Evidence(doc.span(desc_start, ctx_end), "rule:meeting-dated-mention"),
+            place=place,
+            organisation=_org(mentions, doc, desc_start, max(ctx_end, desc_start + len(desc) + 60)),
+            gathering=_gathering(desc),
+            format="format/video-teleconference" if FORMAT_RE.search(desc) else None,
+            extraordinary=bool(EXTRA_RE.search(desc)),
+            announced=bool(anchor and dm.first >= anchor),
+        )
+        if REPORTED_RE.search(text[dm.end : min(sb, dm.end + 40)]):
+            mt.gathering = mt.gathering or "gathering/committee"
+        # a citation right after the mention reports on that meeting
+        after, limit = doc.span(dm.start, dm.end).end, doc.span(dm.start, min(sb, ctx_end + 40)).end
+        for i, c in enumerate(citations):
+            if after <= c.evidence.span.start <= limit:
+                mt.cites = i
+                break
+        _merge(meetings, mt)
+    _corefer(doc, meetings, mentions)
+    return meetings
+
+
+def _merge(meetings: list[Meeting], mt: Meeting) -> None:
+    for other in meetings:
+        if other.start == mt.start and other.end == mt.end and (
+            other.gathering == mt.gathering or mt.gathering is None or other.gathering is None
+        ):
+            other.more_evidence.append(mt.evidence)
+            other.place = other.place or mt.place
+            other.organisation = other.organisation or mt.organisation
+            other.gathering = other.gathering or mt.gathering
+            other.format = other.format or mt.format
+            other.extraordinary = other.extraordinary or mt.extraordinary
+            if other.cites is None:
+                other.cites = mt.cites
+            return
+    meetings.append(mt)
+
+
+def _corefer(doc: SourceDoc, meetings: list[Meeting], mentions: list[Mention]) -> None:
+    """Undated mentions ("De ingelaste videoteleconferentie van de ministers van Defensie") and attendance
+    sentences refer to the announced meeting, or the latest one mentioned before them."""
+    text = doc.body
+    if not meetings:
+        return
+    for m in re.finditer(rf"{MODIFIER}{TRIGGER}\b(?:\s+van\s+(?:de\s+)?[^.;()]{{0,60}}?ministers van [A-Z][\w ]+?\b)?", text):
+        s, e = m.start(), m.end()
+        target = _target(doc, meetings, s)
+        if target is None:
+            continue
+        span = doc.span(s, e)
+        if any(ev.span.start <= span.start < ev.span.end for ev in [target.evidence, *target.more_evidence]):
+            continue
+        g = _gathering(m.group(0))
+        if g and target.gathering and g != target.gathering:
+            continue
+        changed = False
+        if FORMAT_RE.search(m.group(0)) and not target.format:
+            target.format = "format/video-teleconference"
+            changed = True
+        if EXTRA_RE.search(m.group(0)) and not target.extraordinary:
+            target.extraordinary = True
+            changed = True
+        if changed:
+            target.more_evidence.append(Evidence(span, "rule:meeting-coreference"))
+    for m in ATTEND_RE.finditer(text):
+        sa, sb = _sentence_bounds(text, m.start())
+        if not re.search(r"vergadering|bijeenkomst|overleg|top\b", text[sa:sb], re.I):
+            continue
+        target = _target(doc, meetings, sa)
+        if target is None:
+            continue
+        a, b = doc.span(sa, sb).start, doc.span(sa, sb).end
+        for men in mentions:
+            if a <= men.evidence.span.start < b and men.kind in ("organisation", "country") and men.key:
+                if men.key not in target.participants:
+                    target.participants.append(men.key)
+        target.more_evidence.append(Evidence(doc.span(sa, sb), "rule:meeting-attendance"))
+    # the organisation of a meeting that names none: that of the meeting it is mentioned with
+    for i, mt in enumerate(meetings):
+        if mt.organisation is None:
+            for other in meetings[:i][::-1] + meetings[i + 1 :]:
+                if other.organisation and other.gathering != "gathering/committee":
+                    if abs(other.evidence.span.start - mt.evidence.span.start) < 600:
+                        mt.organisation = other.organisation
+                        break
+
+
+def _target(doc: SourceDoc, meetings: list[Meeting], pos: int) -> Meeting | None:
+    announced = [m for m in meetings if m.announced]
+    if announced:
+        return announced[0]
+    o = doc.span(pos, pos + 1).start
+    before = [m for m in meetings if m.evidence.span.start <= o]
+    return before[-1] if before else None

@@ -1,0 +1,526 @@
+"""Push a built dataset into a triple store: SPARQL 1.1 Graph Store HTTP Protocol, or bulk-loader shards.
+
+:func:`load` reads ``dist/kamerkg.nq`` (one named graph per source document plus the registers) and
+replaces every graph in the store with an HTTP ``PUT <store>?graph=<IRI>``. A ``PUT`` replaces the
+whole graph, so reloading is idempotent: no duplicates and no stale triples inside a graph.
+
+Graphs that an earlier load wrote but that the dataset no longer has (a source document removed)
+are found through a small *manifest graph* kept in the store itself
+(:data:`MANIFEST_GRAPH`, one ``kkg:loadedGraph`` triple per graph) and deleted. The order of the
+steps keeps this safe when a load is interrupted:
+
+1. read the old manifest;
+2. write the manifest as old ∪ new (so a graph written in step 3 is always listed);
+3. ``PUT`` every graph of the dataset;
+4. ``DELETE`` the graphs of the old manifest that the dataset no longer has;
+5. write the manifest as exactly the new graphs.
+
+:func:`bulk` writes N-Quads shards for the offline bulk loaders of large stores and returns the
+loader commands for Oxigraph (``oxigraph load``) and Virtuoso (``ld_dir``/``rdf_loader_run``).
+
+Credentials (user, password, token, or user-info inside the store URL) never appear in log
+records, reports or error messages: every URL shown goes through :func:`redact_url`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shlex
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+
+from kamerkg.errors import KamerkgError
+
+log = logging.getLogger(__name__)
+
+GRAPH_BASE = "https://w3id.org/kamerkg/id/graph/"
+MANIFEST_GRAPH = GRAPH_BASE + "load-manifest"
+DEFAULT_GRAPH_FALLBACK = GRAPH_BASE + "default"
+KKG = "https://w3id.org/kamerkg/def#"
+LOADED_GRAPH = KKG + "loadedGraph"
+DCT_MODIFIED = "http://purl.org/dc/terms/modified"
+USER_AGENT = "kamerkg-load/0.1 (+https://w3id.org/kamerkg/)"
+# Sent as text/turtle: N-Triples is a subset of Turtle, and every Graph Store here accepts text/turtle
+# (Virtuoso 7.2 does not know application/n-triples on PUT).
+PUT_CONTENT_TYPE = "text/turtle; charset=utf-8"
+
+Auth = tuple[str, str, str] | tuple[str, str] | None
+
+
+class StoreError(KamerkgError):
+    """The store refused a request or could not be reached."""
+
+    exit_code = 3
+
+
+# ----------------------------------------------------------------------------- reports
+
+
+@dataclass
+class LoadReport:
+    """What :func:`load` did (or, with ``dry_run``, would do)."""
+
+    store: str  # redacted URL of the Graph Store endpoint
+    graphs: dict[str, int] = field(default_factory=dict)  # graph IRI -> triples PUT
+    deleted: list[str] = field(default_factory=list)  # stale graphs removed
+    stale_unknown: bool = False  # dry run without a readable manifest
+    dry_run: bool = False
+    seconds: float = 0.0
+    requests: int = 0
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+    def summary(self) -> str:
+        verb = "would load" if self.dry_run else "loaded"
+        deleted = "unknown" if self.stale_unknown else str(len(self.deleted))
+        return (
+            f"{verb} {len(self.graphs)} graphs, {self.triples} triples into {self.store}; "
+            f"stale graphs {'to delete' if self.dry_run else 'deleted'}: {deleted}; "
+            f"{self.requests} requests in {self.seconds:.2f} s"
+        )
+
+
+@dataclass
+class BulkReport:
+    """What :func:`bulk` wrote, and the commands that load it."""
+
+    files: list[Path]
+    graphs: list[str]
+    quads: int
+    commands: dict[str, str]  # store name -> shell command(s)
+
+    def summary(self) -> str:
+        lines = [f"wrote {len(self.files)} N-Quads shards, {self.quads} quads in {len(self.graphs)} graphs"]
+        for name, cmd in self.commands.items():
+            lines += ["", f"# {name}", cmd]
+        return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def redact_url(url: str) -> str:
+    """The URL without user-info (``user:password@``), for logs and messages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, "***@" + host, parts.path, parts.query, parts.fragment))
+
+
+def _split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, None
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    from urllib.parse import unquote
+
+    clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return clean, (unquote(parts.username), unquote(parts.password or ""))
+
+
+def endpoint_url(store_url: str, graph_store_path: str | None = None) -> str:
+    """The Graph Store endpoint: ``store_url`` itself, or ``store_url`` + ``graph_store_path``."""
+    if not graph_store_path:
+        return store_url
+    return store_url.rstrip("/") + "/" + graph_store_path.lstrip("/")
+
+
+def graph_url(endpoint: str, graph: str) -> str:
+    sep = "&" if "?" in endpoint else "?"
+    return f"{endpoint}{sep}graph={quote(graph, safe='')}"
+
+
+def _httpx_auth(auth: Auth) -> tuple[httpx.Auth | None, dict[str, str]]:
+    if auth is None:
+        return None, {}
+    kind = auth[0].lower()
+    if kind == "bearer" and len(auth) == 2:
+        return None, {"Authorization": f"Bearer {auth[1]}"}
+    if kind == "basic" and len(auth) == 3:
+        return httpx.BasicAuth(auth[1], auth[2]), {}
+    if kind == "digest" and len(auth) == 3:
+        return httpx.DigestAuth(auth[1], auth[2]), {}
+    # the tuple holds secrets: name only its kind and length
+    raise StoreError(
+        f"bad auth option: kind {kind!r} with {len(auth) - 1} values (basic|digest user pw, bearer token)"
+    )
+
+
+def read_dataset(dist_dir: Path) -> dict[str, list[ox.Triple]]:
+    """Triples of ``dist_dir/kamerkg.nq`` grouped by graph IRI (default-graph triples under a fallback)."""
+    path = Path(dist_dir) / "kamerkg.nq"
+    if not path.is_file():
+        raise StoreError(f"{path}: no such file (run `kamerkg build` first)")
+    graphs: dict[str, list[ox.Triple]] = defaultdict(list)
+    try:
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            g = q.graph_name
+            name = g.value if isinstance(g, ox.NamedNode) else DEFAULT_GRAPH_FALLBACK
+            graphs[name].append(q.triple)
+    except SyntaxError as e:
+        raise StoreError(f"{path}: not valid N-Quads: {e}") from None
+    if DEFAULT_GRAPH_FALLBACK in graphs:
+        log.warning(
+            "%d triples in the default graph; loading them into <%s>",
+            len(graphs[DEFAULT_GRAPH_FALLBACK]),
+            DEFAULT_GRAPH_FALLBACK,
+        )
+    if MANIFEST_GRAPH in graphs:
+        raise StoreError(f"{path}: the dataset must not use the manifest graph <{MANIFEST_GRAPH}>")
+    return dict(sorted(graphs.items()))
+
+
+def _ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _manifest_triples(graphs: Iterable[str]) -> list[ox.Triple]:
+    m = ox.NamedNode(MANIFEST_GRAPH)
+    p = ox.NamedNode(LOADED_GRAPH)
+    return [ox.Triple(m, p, ox.NamedNode(g)) for g in sorted(set(graphs))]
+
+
+# ----------------------------------------------------------------------------- the Graph Store client
+
+
+class GraphStore:
+    """A minimal SPARQL 1.1 Graph Store HTTP Protocol client (GET, PUT, DELETE of named graphs)."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        auth: Auth = None,
+        *,
+        timeout: float = 120.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+    ) -> None:
+        endpoint, userinfo = _split_userinfo(endpoint)
+        if userinfo and auth is None:
+            auth = ("basic", *userinfo)
+        self.endpoint = endpoint
+        self.shown = redact_url(endpoint)
+        self.retries = retries
+        self.backoff = backoff
+        self.requests = 0
+        httpx_auth, headers = _httpx_auth(auth)
+        self.client = httpx.Client(
+            auth=httpx_auth,
+            headers={"User-Agent": USER_AGENT, **headers},
+            timeout=timeout,
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _request(self, method: str, graph: str, **kw: object) -> httpx.Response:
+        url = graph_url(self.endpoint, graph)
+        what = f"{method} <{graph}> at {self.shown}"
+        for attempt in range(self.retries + 1):
+            self.requests += 1
+            try:
+                r = self.client.request(method, url, **kw)  # type: ignore[arg-type]
+            except httpx.HTTPError as e:
+                # str(e) may hold the URL; name the kind of failure only
+                if attempt < self.retries:
+                    log.info("%s failed (%s); retrying", what, type(e).__name__)
+                    time.sleep(self.backoff * 2**attempt)
+                    continue
+                raise StoreError(f"{what}: {type(e).__name__} (store unreachable or too slow?)") from None
+            if r.status_code in (502, 503, 504) and attempt < self.retries:
+                log.info("%s: HTTP %d; retrying", what, r.status_code)
+                time.sleep(self.backoff * 2**attempt)
+                continue
+            return r
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _fail(what: str, r: httpx.Response) -> StoreError:
+        hint = " (check the credentials and --auth kind)" if r.status_code in (401, 403) else ""
+        body = r.text[:300].strip().replace("\n", " ") if r.status_code not in (401, 403) else ""
+        return StoreError(f"{what}: HTTP {r.status_code}{hint}{': ' + body if body else ''}")
+
+    def put(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        data = _ntriples(triples)
+        r = self._request("PUT", graph, content=data, headers={"Content-Type": PUT_CONTENT_TYPE})
+        if r.status_code not in (200, 201, 204):
+            raise self._fail(f"PUT <{graph}> at {self.shown}", r)
+
+    def delete(self, graph: str) -> bool:
+        """Delete a graph; False when it was not there."""
+        r = self._request("DELETE", graph)
+        if r.status_code == 404:
+            return False
+        if r.status_code not in (200, 202, 204):
+            raise self._fail(f"DELETE <{graph}> at {self.shown}", r)
+        return True
+
+    def get(self, graph: str) -> list[ox.Triple] | None:
+        """The triples of a graph, or None when the store does not have it."""
+        r = self._request("GET", graph, headers={"Accept": "application/n-triples, text/turtle;q=0.9"})
+        if r.status_code == 404:
+            return None
+        if r.status_code != 200:
+            raise self._fail(f"GET <{graph}> at {self.shown}", r)
+        ctype = r.headers.get("content-type", "text/turtle").split(";")[0].strip().lower()
+        fmt = ox.RdfFormat.from_media_type(ctype) or ox.RdfFormat.TURTLE
+        if not r.content.strip():
+            return []
+        try:
+            return [q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(r.content, format=fmt)]
+        except SyntaxError as e:
+            raise StoreError(f"GET <{graph}> at {self.shown}: unreadable {ctype}: {e}") from None
+
+    def manifest(self) -> set[str] | None:
+        triples = self.get(MANIFEST_GRAPH)
+        if triples is None:
+            return None
+        return {
+            t.object.value
+            for t in triples
+            if t.predicate.value == LOADED_GRAPH and isinstance(t.object, ox.NamedNode)
+        }
+
+    def put_manifest(self, graphs: Iterable[str]) -> None:
+        self.put(MANIFEST_GRAPH, _manifest_triples(graphs))
+
+
+# ----------------------------------------------------------------------------- load
+
+
+def load(
+    dist_dir: Path | str,
+    store_url: str,
+    *,
+    auth: Auth = None,
+    dry_run: bool = False,
+    graph_store_path: str | None = None,
+    timeout: float = 120.0,
+    manifest: bool = True,
+) -> LoadReport:
+    """Replace every graph of ``dist_dir/kamerkg.nq`` in the Graph Store at ``store_url``.
+
+    ``auth`` is ``None``, ``("basic", user, password)``, ``("digest", user, password)`` or
+    ``("bearer", token)``. With ``dry_run`` nothing is written; the manifest is read if the store
+    answers, to list the stale graphs. ``manifest=False`` skips the manifest graph (and so the
+    deletion of stale graphs).
+    """
+    t0 = time.perf_counter()
+    graphs = read_dataset(Path(dist_dir))
+    endpoint = endpoint_url(store_url, graph_store_path)
+    report = LoadReport(store=redact_url(endpoint), dry_run=dry_run)
+    report.graphs = {g: len(ts) for g, ts in graphs.items()}
+    with GraphStore(endpoint, auth, timeout=timeout) as gs:
+        report.store = gs.shown
+        if dry_run:
+            if manifest:
+                try:
+                    old = gs.manifest()
+                except StoreError as e:
+                    log.warning("dry run: cannot read the manifest: %s", e)
+                    report.stale_unknown = True
+                else:
+                    report.deleted = sorted((old or set()) - set(graphs))
+            report.requests = gs.requests
+            report.seconds = time.perf_counter() - t0
+            return report
+        old = gs.manifest() if manifest else None
+        if manifest:
+            gs.put_manifest((old or set()) | set(graphs))
+        for i, (g, triples) in enumerate(graphs.items(), 1):
+            gs.put(g, triples)
+            log.debug("PUT %d/%d <%s> (%d triples)", i, len(graphs), g, len(triples))
+        if manifest:
+            for g in sorted((old or set()) - set(graphs)):
+                gs.delete(g)
+                report.deleted.append(g)
+            gs.put_manifest(graphs)
+        report.requests = gs.requests
+    report.seconds = time.perf_counter() - t0
+    log.info("%s", report.summary())
+    return report
+
+
+# ----------------------------------------------------------------------------- bulk
+
+
+def _shards(quads: Iterator[ox.Quad], shard_size: int) -> Iterator[list[ox.Quad]]:
+    buf: list[ox.Quad] = []
+    for q in quads:
+        buf.append(q)
+        if len(buf) >= shard_size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def virtuoso_bulk_sql(out_dir: Path, graphs: list[str]) -> str:
+    """The isql statements that replace ``graphs`` with the shards in ``out_dir`` (Virtuoso bulk loader)."""
+    out = out_dir.resolve()
+    clears = " ".join(f"SPARQL CLEAR GRAPH <{g}>;" for g in graphs)
+    # the graphs of the previous load (its manifest) go too, so no stale graph survives
+    stale = (
+        f"SPARQL DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{MANIFEST_GRAPH}> "
+        f"{{ ?m <{LOADED_GRAPH}> ?g }} GRAPH ?g {{ ?s ?p ?o }} }}; SPARQL CLEAR GRAPH <{MANIFEST_GRAPH}>;"
+    )
+    return (
+        f"log_enable(3,1); {stale} {clears} "
+        f"delete from DB.DBA.load_list where ll_file like '{out}/%'; "
+        f"ld_dir('{out}', 'kamerkg-*.nq', '{DEFAULT_GRAPH_FALLBACK}'); "
+        "rdf_loader_run(); checkpoint;"
+    )
+
+
+def bulk_commands(out_dir: Path, files: list[Path], graphs: list[str]) -> dict[str, str]:
+    """Shell commands that load the shards into a fresh Oxigraph database and into Virtuoso."""
+    out = out_dir.resolve()
+    ox_files = " ".join(f"--file {shlex.quote(str(f.resolve()))}" for f in files)
+    oxigraph = (
+        "# into a new (or stopped) database; `oxigraph load` adds, so start from an empty --location\n"
+        f"oxigraph load --location ./oxigraph-db {ox_files}\n"
+        "oxigraph serve --location ./oxigraph-db --union-default-graph --bind 127.0.0.1:7878"
+    )
+    sql = virtuoso_bulk_sql(out, graphs)
+    virtuoso = (
+        f"# {out} must be listed in DirsAllowed of virtuoso.ini; the graphs are cleared first (replace)\n"
+        f'isql-vt 1111 dba "$VIRTUOSO_PASSWORD" exec={shlex.quote(sql)}\n'
+        'isql-vt 1111 dba "$VIRTUOSO_PASSWORD" '
+        'exec="select ll_file, ll_state, ll_error from DB.DBA.load_list where ll_error is not null;"'
+    )
+    return {"oxigraph": oxigraph, "virtuoso": virtuoso}
+
+
+def bulk(dist_dir: Path | str, out_dir: Path | str, shard_size: int = 1_000_000) -> BulkReport:
+    """Write ``dist_dir/kamerkg.nq`` as N-Quads shards of at most ``shard_size`` quads into ``out_dir``.
+
+    Quads stay ordered by graph, so a graph spans as few shards as possible; the last shard also
+    holds the manifest graph, as :func:`load` writes it. Old shards in ``out_dir`` are removed
+    first. Returns the files and the loader commands.
+    """
+    if shard_size < 1:
+        raise StoreError(f"shard size must be at least 1, not {shard_size}")
+    graphs = read_dataset(Path(dist_dir))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("kamerkg-*.nq"):
+        old.unlink()
+
+    def quads() -> Iterator[ox.Quad]:
+        for g, triples in graphs.items():
+            gn = ox.NamedNode(g)
+            for t in triples:
+                yield ox.Quad(t.subject, t.predicate, t.object, gn)
+        mg = ox.NamedNode(MANIFEST_GRAPH)
+        for t in _manifest_triples(graphs):
+            yield ox.Quad(t.subject, t.predicate, t.object, mg)
+
+    files: list[Path] = []
+    total = 0
+    for i, shard in enumerate(_shards(quads(), shard_size), 1):
+        path = out / f"kamerkg-{i:04d}.nq"
+        ox.serialize(shard, path, format=ox.RdfFormat.N_QUADS)
+        files.append(path)
+        total += len(shard)
+    names = list(graphs)
+    return BulkReport(files=files, graphs=names, quads=total, commands=bulk_commands(out, files, names))
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def auth_from_args(args: argparse.Namespace) -> Auth:
+    token = args.token or os.environ.get("KAMERKG_STORE_TOKEN")
+    if token:
+        return ("bearer", token)
+    if args.user:
+        password = (
+            args.password if args.password is not None else os.environ.get("KAMERKG_STORE_PASSWORD", "")
+        )
+        return (args.auth, args.user, password)
+    return None
+
+
+def _run(args: argparse.Namespace) -> int:
+    dist = Path(args.dist)
+    if args.bulk:
+        rep = bulk(dist, Path(args.bulk), args.shard_size)
+        print(rep.summary())
+        if not args.store:
+            return 0
+    elif not args.store:
+        raise StoreError("give --store URL (a Graph Store endpoint) or --bulk OUT_DIR")
+    report = load(
+        dist,
+        args.store,
+        auth=auth_from_args(args),
+        dry_run=args.dry_run,
+        graph_store_path=args.graph_store_path,
+        timeout=args.timeout,
+    )
+    if args.dry_run:
+        for g, n in report.graphs.items():
+            print(f"PUT    {g}  ({n} triples)")
+        for g in report.deleted:
+            print(f"DELETE {g}")
+    print(report.summary())
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "load",
+        help="load the built dataset into a triple store (Graph Store Protocol) or write bulk shards",
+        description=(
+            "Replace one named graph per source document in a SPARQL 1.1 Graph Store "
+            "(e.g. Oxigraph http://127.0.0.1:7878/store, "
+            "Virtuoso http://127.0.0.1:8890/sparql-graph-crud-auth "
+            "with --auth digest). Graphs of an earlier load that the dataset no longer has are deleted. "
+            "The password can also come from KAMERKG_STORE_PASSWORD, the token from KAMERKG_STORE_TOKEN."
+        ),
+    )
+    p.add_argument("--store", metavar="URL", help="Graph Store endpoint URL")
+    p.add_argument("--dist", default="dist", metavar="DIR", help="built dataset folder (default: dist)")
+    p.add_argument("--graph-store-path", metavar="PATH", help="path appended to --store (e.g. /store)")
+    p.add_argument("--user", metavar="U")
+    p.add_argument("--password", metavar="P", help="prefer KAMERKG_STORE_PASSWORD: arguments show in `ps`")
+    p.add_argument(
+        "--auth", choices=["basic", "digest"], default="basic", help="HTTP auth kind (default basic)"
+    )
+    p.add_argument("--token", metavar="T", help="bearer token (or KAMERKG_STORE_TOKEN)")
+    p.add_argument(
+        "--dry-run", action="store_true", help="show what would be loaded and deleted; write nothing"
+    )
+    p.add_argument(
+        "--bulk", metavar="OUT_DIR", help="write N-Quads shards and print the bulk-loader commands"
+    )
+    p.add_argument(
+        "--shard-size", type=int, default=1_000_000, metavar="N", help="quads per shard (default 1e6)"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=120.0, metavar="S", help="seconds per request (default 120)"
+    )
+    p.set_defaults(func=_run)

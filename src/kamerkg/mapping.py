@@ -1,0 +1,399 @@
+"""Stage 4, map: turn one linked extraction into RDF, one named graph per source document.
+
+Every fact carries provenance: a ``kkg:Evidence`` (a Web Annotation) that points into the source text
+with a ``oa:TextPositionSelector`` (character offsets into the file as read) and a
+``oa:TextQuoteSelector`` (the exact text), and is attributed (PROV-O) to the extraction rule or the
+curator that produced it. IRIs are minted from identifiers and keys only, never from blank nodes or
+counters that depend on anything but the input, so the same inputs give the same triples.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS
+
+from kamerkg.config import Settings
+from kamerkg.extract.citations import cited_id
+from kamerkg.link import Linked, meeting_key, slug
+from kamerkg.model import Evidence
+from kamerkg.registers import Registers
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("https://schema.org/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+PREFIXES = {
+    "kkg": None,  # filled from settings
+    "kid": None,
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "foaf": str(FOAF),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "schema": str(SCHEMA),
+    "oa": str(OA),
+    "eli": str(ELI),
+    "time": "http://www.w3.org/2006/time#",
+    "wd": str(WD),
+}
+
+
+def prefixes(settings: Settings) -> dict[str, str]:
+    p = dict(PREFIXES)
+    p["kkg"] = settings.vocab
+    p["kid"] = settings.ids
+    return {k: v for k, v in p.items() if v}
+
+
+def graph_iri(settings: Settings, doc_id: str) -> URIRef:
+    return URIRef(f"{settings.ids}graph/{doc_id}")
+
+
+def doc_iri(settings: Settings, doc_id: str) -> URIRef:
+    return URIRef(f"{settings.ids}doc/{doc_id}")
+
+
+def official_url(doc_id: str) -> str:
+    return f"https://zoek.officielebekendmakingen.nl/{doc_id}.html"
+
+
+class _Builder:
+    def __init__(self, settings: Settings, reg: Registers, doc_id: str) -> None:
+        self.s = settings
+        self.reg = reg
+        self.K = Namespace(settings.vocab)
+        self.g = Graph(identifier=graph_iri(settings, doc_id))
+        for k, v in prefixes(settings).items():
+            self.g.bind(k, v)
+        self.doc = doc_iri(settings, doc_id)
+        self.n_ev = 0
+        self.text = ""
+
+    def iri(self, key: str) -> URIRef:
+        return URIRef(self.s.ids + key)
+
+    def add(self, s: URIRef, p: URIRef, o: object) -> None:
+        if o is None:
+            return
+        self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
+
+    def evidence(self, subject: URIRef, ev: Evidence, prop: URIRef | None = None, body: URIRef | None = None) -> URIRef:
+        self.n_ev += 1
+        e = URIRef(f"{self.doc}/evidence/{self.n_ev}")
+        K = self.K
+        g = self.g
+        g.add((e, RDF.type, K.Evidence))
+        g.add((e, RDF.type, OA.Annotation))
+        g.add((subject, K.evidence, e))
+        if prop is not None:
+            g.add((e, K.forProperty, prop))
+        if body is not None:
+            g.add((e, OA.hasBody, body))
+        g.add((e, OA.motivatedBy, OA.identifying if body is not None else OA.describing))
+        target = URIRef(f"{e}#target")
+        g.add((e, OA.hasTarget, target))
+        g.add((target, RDF.type, OA.SpecificResource))
+        g.add((target, OA.hasSource, self.doc))
+        pos = URIRef(f"{e}#position")
+        g.add((target, OA.hasSelector, pos))
+        g.add((pos, RDF.type, OA.TextPositionSelector))
+        g.add((pos, OA.start, Literal(ev.span.start, datatype=XSD.nonNegativeInteger)))
+        g.add((pos, OA.end, Literal(ev.span.end, datatype=XSD.nonNegativeInteger)))
+        if ev.span.end > ev.span.start:
+            quote = URIRef(f"{e}#quote")
+            g.add((target, OA.hasSelector, quote))
+            g.add((quote, RDF.type, OA.TextQuoteSelector))
+            g.add((quote, OA.exact, Literal(self.text[ev.span.start : ev.span.end])))
+        agent = self.agent(ev.rule)
+        g.add((e, PROV.wasAttributedTo, agent))
+        return e
+
+    def agent(self, rule: str) -> URIRef:
+        kind, _, name = rule.partition(":")
+        if kind == "curator":
+            a = self.iri(f"curator/{slug(name)}")
+            self.g.add((a, RDF.type, self.K.Curator))
+            self.g.add((a, RDF.type, PROV.Person))
+        else:
+            a = self.iri(f"rule/{slug(name)}")
+            self.g.add((a, RDF.type, self.K.ExtractionRule))
+            self.g.add((a, RDF.type, PROV.SoftwareAgent))
+        self.g.add((a, RDFS.label, Literal(name)))
+        return a
+
+
+def to_rdf(linked: Linked, reg: Registers, settings: Settings) -> Graph:
+    """The named graph of one source document."""
+    ex = linked.extraction
+    doc = ex.doc
+    b = _Builder(settings, reg, ex.identifier.value)
+    b.text = doc.text
+    K = b.K
+    g = b.g
+    d = b.doc
+    g.add((d, RDF.type, K.ParliamentaryDocument))
+    g.add((d, DCTERMS.identifier, Literal(ex.identifier.value)))
+    b.evidence(d, ex.identifier.evidence, DCTERMS.identifier)
+    g.add((d, K.layout, Literal(doc.layout)))
+    g.add((d, K.truncated, Literal(doc.truncated)))
+    g.add((d, DCTERMS.source, Literal(doc.path.name)))
+    if re.match(r"^(kst|ah-tk|kv-tk|blg|stcrt|stb)-", ex.identifier.value):
+        g.add((d, FOAF.page, URIRef(official_url(ex.identifier.value))))
+    if ex.identifier.value.startswith("kst-"):
+        g.add((d, SCHEMA.isPartOf, b.iri("series/kamerstukken-tk")))
+    label = _doc_label(ex)
+    g.add((d, RDFS.label, Literal(label, lang="nl")))
+    for v in ex.dossiers:
+        dos = b.iri(f"dossier/{v.value}")
+        g.add((d, K.inDossier, dos))
+        g.add((dos, RDF.type, K.Dossier))
+        g.add((dos, K.dossierNumber, Literal(v.value)))
+        b.evidence(d, v.evidence, K.inDossier, dos)
+    if ex.dossier_title is not None and ex.dossiers:
+        dos = b.iri(f"dossier/{ex.dossiers[0].value}")
+        g.add((dos, DCTERMS.title, Literal(ex.dossier_title.value, lang="nl")))
+        b.evidence(dos, ex.dossier_title.evidence, DCTERMS.title)
+    if ex.number is not None:
+        g.add((d, K.documentNumber, Literal(ex.number.value)))
+        b.evidence(d, ex.number.evidence, K.documentNumber)
+    if ex.doc_type is not None:
+        t = b.iri(f"doctype/{slug(ex.doc_type.value)}")
+        g.add((d, K.documentType, t))
+        b.evidence(d, ex.doc_type.evidence, K.documentType, t)
+    if ex.date is not None:
+        g.add((d, DCTERMS.date, Literal(ex.date.value, datatype=XSD.date)))
+        b.evidence(d, ex.date.evidence, DCTERMS.date)
+    if ex.vergaderjaar is not None:
+        g.add((d, K.vergaderjaar, Literal(ex.vergaderjaar.value)))
+        b.evidence(d, ex.vergaderjaar.evidence, K.vergaderjaar)
+    if ex.place is not None and linked.place_key:
+        p = b.iri(linked.place_key)
+        g.add((d, DCTERMS.spatial, p))
+        b.evidence(d, ex.place.evidence, DCTERMS.spatial, p)
+
+    # minted entities the registers lack
+    for mk in sorted(linked.minted):
+        mi = linked.minted[mk]
+        e = b.iri(mk)
+        typ = {"person": FOAF.Person, "place": SCHEMA.Place, "organisation": ORG.Organization, "post": ORG.Post}.get(mi.kind)
+        if typ is not None:
+            g.add((e, RDF.type, typ))
+        g.add((e, SKOS.prefLabel, Literal(mi.label, lang="nl")))
+        g.add((e, K.unlinked, Literal(True)))
+        if mi.kind == "person":
+            g.add((e, FOAF.name, Literal(mi.label)))
+
+    # signatures
+    for i, s in enumerate(ex.signatories, 1):
+        sig = URIRef(f"{d}/signature/{i}")
+        g.add((d, K.hasSignature, sig))
+        g.add((sig, RDF.type, K.Signature))
+        g.add((sig, K.nameAsPrinted, Literal(s.name)))
+        if s.role:
+            g.add((sig, K.roleAsPrinted, Literal(s.role)))
+        g.add((sig, SCHEMA.position, Literal(i)))
+        if s.person_key:
+            person = b.iri(s.person_key)
+            g.add((sig, K.signatory, person))
+            g.add((d, DCTERMS.creator, person))
+            if s.post_key:
+                post = b.iri(s.post_key)
+                g.add((sig, K.signedAs, post))
+                g.add((person, ORG.holds, post))
+                g.add((post, ORG.heldBy, person))
+        b.evidence(sig, s.evidence)
+
+    # mentions
+    seen: set[str] = set()
+    for m in ex.mentions:
+        if not m.key:
+            continue
+        e = b.iri(m.key)
+        if m.key not in seen:
+            g.add((d, SCHEMA.mentions, e))
+            seen.add(m.key)
+        b.evidence(d, m.evidence, SCHEMA.mentions, e)
+
+    # citations
+    cited_iris: list[URIRef | None] = []
+    for i, c in enumerate(ex.citations, 1):
+        cit = URIRef(f"{d}/citation/{i}")
+        g.add((cit, RDF.type, K.Citation))
+        g.add((cit, K.citingDocument, d))
+        g.add((cit, K.citationText, Literal(c.text)))
+        target_id = cited_id(c)
+        target = doc_iri(settings, target_id) if target_id else None
+        cited_iris.append(target)
+        if target is not None:
+            g.add((cit, K.citedDocument, target))
+            g.add((d, DCTERMS.references, target))
+            g.add((target, RDF.type, K.ParliamentaryDocument))
+            g.add((target, DCTERMS.identifier, Literal(target_id)))
+            g.add((target, RDFS.label, Literal(c.text, lang="nl")))
+            if c.number:
+                g.add((target, K.documentNumber, Literal(c.number)))
+            for dn in c.dossiers:
+                dos = b.iri(f"dossier/{dn}")
+                g.add((target, K.inDossier, dos))
+                g.add((dos, RDF.type, K.Dossier))
+                g.add((dos, K.dossierNumber, Literal(dn)))
+            if c.vergaderjaar:
+                g.add((target, K.vergaderjaar, Literal(c.vergaderjaar)))
+            if target_id.startswith(("kst-", "ah-tk-")):
+                g.add((target, FOAF.page, URIRef(official_url(target_id))))
+        b.evidence(cit, c.evidence)
+
+    # meetings
+    meeting_iris = []
+    for mt, key in zip(ex.meetings, linked.meeting_keys, strict=True):
+        m = b.iri(key)
+        meeting_iris.append(m)
+        g.add((m, RDF.type, K.Meeting))
+        g.add((m, RDFS.label, Literal(mt.description, lang="nl")))
+        if mt.start:
+            g.add((m, SCHEMA.startDate, Literal(mt.start.isoformat(), datatype=XSD.date)))
+        if mt.end:
+            g.add((m, SCHEMA.endDate, Literal(mt.end.isoformat(), datatype=XSD.date)))
+        if mt.organisation:
+            g.add((m, K.convenedBy, b.iri(mt.organisation)))
+        if mt.gathering:
+            g.add((m, K.gatheringKind, b.iri(mt.gathering)))
+        if mt.format:
+            g.add((m, K.meetingFormat, b.iri(mt.format)))
+        g.add((m, K.extraordinary, Literal(mt.extraordinary)))
+        if mt.place:
+            from kamerkg.link import place_key
+
+            g.add((m, SCHEMA.location, b.iri(place_key(b.reg, mt.place, {}))))
+        for p in mt.participants:
+            g.add((m, K.participant, b.iri(p)))
+        if mt.cites is not None and cited_iris[mt.cites] is not None:
+            g.add((m, K.reportedIn, cited_iris[mt.cites]))
+        g.add((d, SCHEMA.mentions, m))
+        if mt.announced:
+            g.add((d, K.announces, m))
+        if mt.gathering == "gathering/committee" and ex.doc_type and ex.doc_type.value.startswith("verslag"):
+            g.add((d, K.reportsOn, m))
+        b.evidence(m, mt.evidence)
+        for ev in mt.more_evidence:
+            b.evidence(m, ev)
+
+    # agenda items belong to the meeting the document announces
+    announced = [mi for mi, mt in zip(meeting_iris, ex.meetings, strict=True) if mt.announced]
+    if announced:
+        for a in ex.agenda:
+            item = URIRef(f"{announced[0]}/item/{a.position}")
+            g.add((announced[0], K.hasAgendaItem, item))
+            g.add((item, RDF.type, K.AgendaItem))
+            g.add((item, RDFS.label, Literal(a.title, lang="nl")))
+            g.add((item, K.agendaPosition, Literal(a.position)))
+            for t in a.topics:
+                g.add((item, DCTERMS.subject, b.iri(t)))
+            b.evidence(item, a.evidence)
+
+    # corrections
+    for i, c in enumerate(ex.corrections, 1):
+        cor = URIRef(f"{d}/correction/{i}")
+        g.add((cor, RDF.type, K.Correction))
+        g.add((cor, K.correctionIn, d))
+        if c.citation is not None and cited_iris[c.citation] is not None:
+            g.add((cor, K.corrects, cited_iris[c.citation]))
+        g.add((cor, K.incorrectValue, _value(c.wrong, c.wrong_date)))
+        g.add((cor, K.correctValue, _value(c.right, c.right_date)))
+        if c.subject:
+            g.add((cor, RDFS.comment, Literal(c.subject, lang="nl")))
+        b.evidence(cor, c.evidence)
+
+    # commitments to inform the Kamer
+    for i, c in enumerate(ex.commitments, 1):
+        com = URIRef(f"{d}/commitment/{i}")
+        g.add((com, RDF.type, K.Commitment))
+        g.add((com, K.informs, b.iri("org/tweede-kamer")))
+        if c.informant_key:
+            g.add((com, K.informant, b.iri(c.informant_key)))
+        g.add((com, RDFS.label, Literal(c.informant, lang="nl")))
+        if c.about:
+            g.add((com, K.statement, Literal(c.about, lang="nl")))
+        for t in _topics_in(ex, c.evidence):
+            g.add((com, K.regarding, b.iri(t)))
+        b.evidence(com, c.evidence)
+
+    _curated(b, linked, meeting_iris)
+    return g
+
+
+def _value(text: str, d: date | None) -> Literal:
+    return Literal(d.isoformat(), datatype=XSD.date) if d else Literal(text)
+
+
+def _topics_in(ex, ev: Evidence) -> list[str]:  # type: ignore[no-untyped-def]
+    out = []
+    for m in ex.mentions:
+        if m.kind == "topic" and ev.span.start <= m.evidence.span.start < ev.span.end and m.key not in out:
+            out.append(m.key)
+    return out
+
+
+def _curated(b: _Builder, linked: Linked, meeting_iris: list[URIRef]) -> None:
+    ex = linked.extraction
+    K = b.K
+    g = b.g
+    n_pos = 0
+    for c in ex.curated:
+        f = c.fields
+        if c.kind == "taskforce":
+            tf = b.iri(str(f["key"]))
+            g.add((tf, RDF.type, K.TaskForce))
+            g.add((tf, SKOS.prefLabel, Literal(str(f["label"]), lang="nl")))
+            if f.get("label_en"):
+                g.add((tf, SKOS.prefLabel, Literal(str(f["label_en"]), lang="en")))
+            if f.get("unit_of"):
+                g.add((tf, ORG.unitOf, b.iri(str(f["unit_of"]))))
+            g.add((tf, K.purpose, Literal(str(f["purpose"]), lang="nl")))
+            if f.get("purpose_en"):
+                g.add((tf, K.purpose, Literal(str(f["purpose_en"]), lang="en")))
+            if f.get("mandate"):
+                g.add((tf, K.mandate, Literal(str(f["mandate"]), lang="nl")))
+            est = f.get("established_at")
+            if isinstance(est, dict):
+                for mi, mt in zip(meeting_iris, ex.meetings, strict=True):
+                    if mt.start and mt.start.isoformat() == str(est.get("start")) and (
+                        not est.get("gathering") or mt.gathering == est.get("gathering")
+                    ):
+                        g.add((tf, K.establishedAt, mi))
+                        break
+            g.add((b.doc, SCHEMA.mentions, tf))
+            b.evidence(tf, c.evidence)
+        elif c.kind == "position":
+            n_pos += 1
+            pos = URIRef(f"{b.doc}/position/{n_pos}")
+            g.add((pos, RDF.type, K.Position))
+            g.add((pos, K.holder, b.iri(str(f["holder"]))))
+            g.add((pos, K.stance, b.iri(str(f["stance"]))))
+            if f.get("regarding"):
+                g.add((pos, K.regarding, b.iri(str(f["regarding"]))))
+            g.add((pos, K.statement, Literal(str(f["statement"]), lang="nl")))
+            if f.get("statement_en"):
+                g.add((pos, K.statement, Literal(str(f["statement_en"]), lang="en")))
+            g.add((pos, DCTERMS.source, b.doc))
+            b.evidence(pos, c.evidence)
+
+
+def _doc_label(ex) -> str:  # type: ignore[no-untyped-def]
+    ident = ex.identifier.value
+    if ex.dossiers and ex.number:
+        d = ex.dossiers[0].value
+        head, _, sub = d.partition("-")
+        spaced = f"{head[:-3]} {head[-3:]}" + (f"-{sub}" if sub else "")
+        return f"Kamerstuk {spaced}, nr. {ex.number.value}"
+    if ident.startswith("ah-tk-") and ex.number:
+        return f"Aanhangsel Handelingen, nr. {ex.number.value}"
+    return ident

@@ -1,0 +1,46 @@
+"""One source document through the stages: parse -> extract -> link -> map -> validate.
+
+``process(path, settings)`` is what ``build`` runs per document (and what ``facts`` runs on one file);
+it returns a :class:`DocResult` or raises a :class:`~kamerkg.errors.KamerkgError` naming the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from kamerkg.config import Settings
+from kamerkg.extract import extract
+from kamerkg.link import Linked, link
+from kamerkg.mapping import to_rdf
+from kamerkg.registers import Registers, load_registers
+from kamerkg.sources import parse
+from kamerkg.validate import Report, load_ontology, load_shapes, validate_graph
+
+
+@dataclass
+class DocResult:
+    path: Path
+    doc_id: str
+    graph: Graph
+    linked: Linked
+    report: Report
+
+
+def process(path: Path, settings: Settings, reg: Registers | None = None, validate: bool = True) -> DocResult:
+    reg = reg or load_registers(settings)
+    doc = parse(path)
+    ex = extract(doc, reg, settings.curated_dir)
+    linked = link(ex, reg)
+    g = to_rdf(linked, reg, settings)
+    report = Report()
+    if validate:
+        data = Graph()
+        for t in g:
+            data.add(t)
+        for t in reg.graph:
+            data.add(t)
+        report = validate_graph(data, load_shapes(settings.ontology_dir), load_ontology(settings.ontology_dir))
+    return DocResult(path=Path(path), doc_id=ex.identifier.value, graph=g, linked=linked, report=report)

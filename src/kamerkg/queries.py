@@ -1,0 +1,134 @@
+"""Ready-made SPARQL queries (``queries/*.rq``) and running them on the embedded store or an endpoint.
+
+Each ``.rq`` file opens with a header of ``# key: value`` lines (``title``, ``description``,
+``columns``, ``competency``); the file name without ``.rq`` is the query's name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kamerkg.errors import KamerkgError, ResourceError
+
+HEADER_RE = re.compile(r"^#\s*(?P<key>[a-z_]+)\s*:\s*(?P<value>.*)$")
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    path: Path
+    text: str
+    title: str
+    description: str
+    columns: tuple[str, ...]
+
+
+@dataclass
+class Result:
+    columns: list[str]
+    rows: list[list[str | None]]
+
+    def as_dicts(self) -> list[dict[str, str | None]]:
+        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+
+
+def parse_query_file(path: Path) -> Query:
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = HEADER_RE.match(line)
+        if m:
+            meta[m.group("key")] = m.group("value").strip()
+    if "title" not in meta:
+        raise ResourceError(f"{path}: the header comment has no '# title:' line")
+    cols = tuple(c.strip() for c in meta.get("columns", "").split(",") if c.strip())
+    return Query(path.stem, path, text, meta["title"], meta.get("description", ""), cols)
+
+
+def load_queries(queries_dir: Path) -> dict[str, Query]:
+    return {p.stem: parse_query_file(p) for p in sorted(queries_dir.glob("*.rq"))}
+
+
+def resolve(name_or_file: str, queries_dir: Path) -> Query:
+    p = Path(name_or_file)
+    if p.suffix == ".rq" and p.exists():
+        return parse_query_file(p)
+    qs = load_queries(queries_dir)
+    if name_or_file in qs:
+        return qs[name_or_file]
+    raise KamerkgError(f"{name_or_file}: no such query (see 'kamerkg query --list')")
+
+
+def _term(t: object) -> str | None:
+    if t is None:
+        return None
+    if isinstance(t, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return t.value
+    return str(t)
+
+
+def run_local(store: ox.Store, text: str) -> Result:
+    try:
+        res = store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as e:
+        raise KamerkgError(f"query syntax error: {e}") from None
+    if isinstance(res, ox.QuerySolutions):
+        cols = [v.value for v in res.variables]
+        rows = [[_term(sol[c]) for c in cols] for sol in res]
+        return Result(cols, rows)
+    if isinstance(res, ox.QueryBoolean):
+        return Result(["boolean"], [[str(bool(res)).lower()]])
+    triples = sorted((t.subject.value, t.predicate.value, _term(t.object) or "") for t in res)
+    return Result(["subject", "predicate", "object"], [list(t) for t in triples])
+
+
+def run_endpoint(endpoint: str, text: str, timeout: int = 60) -> Result:
+    """Run a SELECT/ASK query against any SPARQL 1.1 endpoint through SPARQLWrapper."""
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    sw = SPARQLWrapper(endpoint, agent="kamerkg/0.1 (https://w3id.org/kamerkg/)")
+    sw.setQuery(text)
+    sw.setReturnFormat(JSON)
+    sw.setTimeout(timeout)
+    sw.setMethod("POST")
+    try:
+        data = sw.queryAndConvert()
+    except Exception as e:
+        raise KamerkgError(f"{endpoint}: query failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from None
+    if "boolean" in data:  # type: ignore[operator]
+        return Result(["boolean"], [[str(data["boolean"]).lower()]])  # type: ignore[index]
+    cols = list(data["head"]["vars"])  # type: ignore[index]
+    rows = [[(b.get(c) or {}).get("value") for c in cols] for b in data["results"]["bindings"]]  # type: ignore[index]
+    return Result(cols, rows)
+
+
+def render(result: Result, fmt: str = "table", title: str | None = None) -> str:
+    if fmt == "json":
+        return json.dumps(result.as_dicts(), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(result.columns)
+        for r in result.rows:
+            w.writerow(["" if v is None else v for v in r])
+        return buf.getvalue()
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=title, show_lines=False)
+    for c in result.columns:
+        t.add_column(c, overflow="fold")
+    for r in result.rows:
+        t.add_row(*["" if v is None else v for v in r])
+    console = Console(width=160, record=True, file=io.StringIO())
+    console.print(t)
+    return console.export_text()

@@ -1,0 +1,252 @@
+"""Stage 1, sources/parse: read a source file, check it, detect its layout, normalise its body.
+
+The body keeps a character-offset map into the original text so that every later fact can point to
+its span. Normalisation joins words hyphenated across lines ("gemeen-\\nschappelijke"), removes page
+furniture (kst-id, ISSN, "'s-Gravenhage 2020", the running footer "Tweede Kamer, vergaderjaar ...,
+28 676, nr. 339 1") and leaves site header lines out of the body (they are kept as
+:class:`HeaderField` evidence).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from kamerkg.errors import SourceError
+from kamerkg.model import HeaderField, SourceDoc, Span
+
+MAX_BYTES = 50 * 1024 * 1024
+ID_RE = re.compile(r"\b((?:kst|stcrt|stb|blg|h-tk)-[0-9A-Za-z]+(?:-[0-9A-Za-z]+){1,3}|ah-tk-\d{8}-\d+|kv-tk-\d{4}Z\d+)\b")
+# Running page footer of the PDF edition, e.g.
+#   kst-28676-339 / ISSN 0921 - 7371 / ’s-Gravenhage 2020 Tweede Kamer, vergaderjaar 2019–2020, 28 676, nr. 339 1
+FOOTER_RE = re.compile(
+    r"(?m)^[ \t]*(?:(?:kst|ah-tk|kv-tk|blg)-[^\s]+|ISSN[ \t]+\d{4}[ \t]*-[ \t]*\d{3}[\dX])[ \t]*$"
+    r"|^[ \t]*[’'‘]s-Gravenhage[ \t]+\d{4}\b.*$"
+    r"|^[ \t]*Tweede Kamer, vergaderjaar[ \t]+\d{4}[–-]\d{4}, [^\n]*\bnr\. [^\n]*\d+[ \t]*$"
+)
+PARLIAMENTARY_MARKERS = re.compile(
+    r"Tweede Kamer|Eerste Kamer|Kamerstuk|Kamervra(?:ag|gen)|[Vv]ergaderjaar|Aanhangsel|Staten-Generaal|\bnr\. ?\d+"
+    r"|De Kamer,|Vragen van het lid|uw Kamer|Voorgesteld \d|Vastgesteld \d|\b\d{2} \d{3}\b"
+    r"|\bMinister van\b|\bStaatssecretaris van\b|\bkamerlid\b|\bKamerlid\b",
+)
+HEADER_FIELD_RE = re.compile(
+    r"(?m)^(Gepubliceerd|Indiener\(s\)|Indiener|Onderwerpen|Bron|ID|Nummer|Gerelateerde personen|"
+    r"Eerste ondertekenaar|Mede ondertekenaar|Ingediend|Beantwoord|Vragensteller|Ontvanger|"
+    r"Onderdeel van kamerstukdossier|Onderdeel van zaak|Datum|Vergaderjaar)\s*:?\s*(.*)$"
+)
+
+
+def read_text(path: Path) -> str:
+    """Read a file as text or raise :class:`SourceError` saying why it is not usable."""
+    if not path.exists():
+        raise SourceError(path, "no such file")
+    if path.is_dir():
+        raise SourceError(path, "is a folder, not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise SourceError(path, "empty file")
+    if size > MAX_BYTES:
+        raise SourceError(path, f"too large ({size} bytes; the limit is {MAX_BYTES})")
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise SourceError(path, f"broken UTF-16 ({e.reason} at byte {e.start})") from None
+    else:
+        if b"\x00" in data[:8192]:
+            raise SourceError(path, "binary file (NUL bytes), not text")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise SourceError(
+                path, f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); convert it to UTF-8"
+            ) from None
+    controls = sum(1 for c in text[:65536] if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+    if controls > max(8, len(text[:65536]) // 100):
+        raise SourceError(path, "binary file (control characters), not text")
+    if not text.strip():
+        raise SourceError(path, "no text (only white space)")
+    return text
+
+
+def detect_layout(text: str) -> str:
+    """Name the page layout of a text by its own header lines."""
+    head = text[:3000]
+    if re.search(r"(?m)^Gepubliceerd: .*$", head) and re.search(r"(?m)^(ID|Bron): ", head):
+        return "openkamer"
+    if re.search(r"(?m)^Nummer: \d{4}D\d+", head) or "Gerelateerde personen:" in head:
+        return "tkconv"
+    if re.search(r"(?m)^(Motie|Amendement|Kamerbrief|Antwoord schriftelijke vragen|Schriftelijke vragen)\s?:", head):
+        return "tweedekamer"
+    if FOOTER_RE.search(text) and re.search(r"(?m)^[ \t]*ISSN", text):
+        return "pdf-text"
+    if re.search(r"(?m)^\s*\d{2} \d{3}(-[0-9A-Z]+)?\s+\S", head) or re.search(r"(?m)^\s*Nr\. \d+", head):
+        return "officielebekendmakingen"
+    return "plain"
+
+
+def header_end(text: str, layout: str) -> int:
+    """Offset where the document's own text starts after a site header (0 when there is none)."""
+    if layout == "openkamer":
+        m = re.search(r"(?m)^ID: .*$", text)
+        return m.end() if m else 0
+    if layout == "tkconv":
+        # the PDF text starts with its own running header, "Tweede Kamer der Staten-Generaal | 2 |"
+        m = re.search(r"(?m)^Tweede Kamer der Staten-Generaal\b", text)
+        if m:
+            return m.start()
+        fields = list(HEADER_FIELD_RE.finditer(text[:4000]))
+        return fields[-1].end() if fields else 0
+    return 0
+
+
+def header_fields(text: str, end: int) -> list[HeaderField]:
+    out = []
+    for m in HEADER_FIELD_RE.finditer(text, 0, end):
+        out.append(HeaderField(m.group(1), m.group(2).strip(), Span(m.start(2), m.end(2))))
+    return out
+
+
+def _footer_spans(text: str) -> list[Span]:
+    """Spans of page furniture, widened over the white space around them and merged."""
+    spans: list[Span] = []
+    for m in FOOTER_RE.finditer(text):
+        a, b = m.start(), m.end()
+        while a > 0 and text[a - 1].isspace():
+            a -= 1
+        while b < len(text) and text[b].isspace():
+            b += 1
+        if spans and a <= spans[-1].end:
+            spans[-1] = Span(spans[-1].start, max(b, spans[-1].end))
+        else:
+            spans.append(Span(a, b))
+    return spans
+
+
+def normalise(text: str, start: int, skip: Iterable[Span]) -> tuple[str, list[int]]:
+    """Body text from ``text[start:]`` without the ``skip`` spans, hyphenation joined, with offsets."""
+    skips = sorted(skip)
+    out: list[str] = []
+    offs: list[int] = []
+    i = start
+    n = len(text)
+    k = 0
+    while i < n:
+        while k < len(skips) and skips[k].end <= i:
+            k += 1
+        if k < len(skips) and skips[k].start <= i < skips[k].end:
+            # page furniture: the text around it continues the same paragraph unless a sentence ended
+            i = skips[k].end
+            if out:
+                nxt = text[i] if i < n else ""
+                sep = "\n\n" if (out[-1] in ".:;!?" and (nxt.isupper() or not nxt)) else "\n"
+                for ch in sep:
+                    out.append(ch)
+                    offs.append(skips[k].start)
+            continue
+        c = text[i]
+        if c == "\r":
+            i += 1
+            continue
+        if c == "-" and out and out[-1].islower():
+            # a word hyphenated at a line end: "gemeen-\nschappelijke" -> "gemeenschappelijke"
+            j = i + 1
+            while j < n and text[j] in " \t":
+                j += 1
+            if j < n and text[j] == "\n":
+                j2 = j + 1
+                while j2 < n and text[j2] in " \t":
+                    j2 += 1
+                if j2 < n and text[j2].islower():
+                    i = j2
+                    continue
+        if c == "-" and out and (out[-1].isupper() or out[-1].isdigit()):
+            # a compound broken after its hyphen: "NAVO-\nkader" -> "NAVO-kader"
+            j = i + 1
+            while j < n and text[j] in " \t":
+                j += 1
+            if j < n and text[j] == "\n":
+                out.append("-")
+                offs.append(i)
+                j2 = j + 1
+                while j2 < n and text[j2] in " \t":
+                    j2 += 1
+                i = j2
+                continue
+        if c == "\u00a0":
+            c = " "
+        out.append(c)
+        offs.append(i)
+        i += 1
+    body = "".join(out)
+    # collapse runs of blank lines left by removed furniture (keep offsets aligned)
+    keep = [True] * len(body)
+    for m in re.finditer(r"\n[ \t]*(?:\n[ \t]*){2,}", body):
+        for p in range(m.start() + 2, m.end()):
+            keep[p] = False
+        # keep exactly one blank line
+    if not all(keep):
+        body2 = "".join(ch for ch, kp in zip(body, keep, strict=True) if kp)
+        offs = [o for o, kp in zip(offs, keep, strict=True) if kp]
+        body = body2
+    return body, offs
+
+
+def identify(path: Path, text: str, header: list[HeaderField]) -> str:
+    """The document's identifier: from its own text (footer, header, 'Kamerstuk' line), else the file name."""
+    for f in header:
+        m = ID_RE.search(f.value)
+        if m:
+            return m.group(1)
+    m = ID_RE.search(text[:4000]) or ID_RE.search(text)
+    if m:
+        return m.group(1)
+    m = re.search(r"(?m)^Kamerstuk (\d{4,5}(?:-[0-9A-Z]+)?)-(\d+)\s*$", text[:2000])
+    if m:
+        return f"kst-{m.group(1)}-{m.group(2)}"
+    for f in header:
+        if f.name == "ID":
+            m = re.fullmatch(r"(\d{4,5}(?:-[0-9A-Z]+)?)-(\d+)", f.value)
+            if m:
+                return f"kst-{m.group(1)}-{m.group(2)}"
+    m = ID_RE.fullmatch(path.stem)
+    if m:
+        return path.stem
+    m = re.search(r"Aanhangsel Handelingen,? vergaderjaar (\d{4})[–-](\d{4}), nr\. (\d+)", text)
+    if m:
+        return f"ah-tk-{m.group(1)}{m.group(2)}-{m.group(3)}"
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    return slug or "document"
+
+
+def parse(path: Path | str) -> SourceDoc:
+    """Read and parse one source file; raise :class:`SourceError` with the reason if it is unusable."""
+    path = Path(path)
+    text = read_text(path)
+    if not PARLIAMENTARY_MARKERS.search(text):
+        raise SourceError(path, "not a parliamentary document (no Kamerstuk header, dossier number or Kamer marker)")
+    layout = detect_layout(text)
+    start = header_end(text, layout)
+    header = header_fields(text, start) if start else []
+    footers = _footer_spans(text)
+    body, offs = normalise(text, start, footers)
+    doc_id = identify(path, text, header)
+    doc = SourceDoc(
+        path=path, doc_id=doc_id, text=text, layout=layout, body=body, offsets=offs, header=header, footers=footers
+    )
+    return doc
+
+
+def iter_source_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Expand folders into their text files (sorted); files are kept as given."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".txt", ".xml", ".html")))
+        else:
+            out.append(p)
+    return out

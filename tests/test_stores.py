@@ -1,0 +1,272 @@
+"""Load the dataset into real triple stores (Oxigraph server, Virtuoso) and compare query answers.
+
+The stores run on 127.0.0.1 only (see ``tests/stores.py``). Without a store binary the tests skip,
+except under ``CI=true``, where ``.ci/stores.sh`` has installed them and absence fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kamerkg import load as kload
+
+try:
+    from tests.stores import (
+        GRAPH_BASE,
+        ROOT,
+        build_dataset,
+        count_triples,
+        dataset_graphs,
+        embedded_answers,
+        free_port,
+        need_binary,
+        remote_answers,
+        start_oxigraph,
+        start_virtuoso,
+    )
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from stores import (  # type: ignore[no-redef]
+        GRAPH_BASE,
+        ROOT,
+        build_dataset,
+        count_triples,
+        dataset_graphs,
+        embedded_answers,
+        free_port,
+        need_binary,
+        remote_answers,
+        start_oxigraph,
+        start_virtuoso,
+    )
+
+FIXTURE_QUERIES = Path(__file__).resolve().parent / "fixtures" / "stores" / "queries"
+STORES = ["oxigraph", "virtuoso"]
+
+
+def ready_made_queries() -> list[Path]:
+    """Every ``queries/*.rq`` (the lead's ready-made queries) plus the store fixture queries."""
+    return sorted((ROOT / "queries").glob("*.rq")) + sorted(FIXTURE_QUERIES.glob("*.rq"))
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_dataset(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="module")
+def embedded(dist: Path) -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(dist / "kamerkg.nq"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+@pytest.fixture(scope="module")
+def bulk_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bulk")
+
+
+class Target:
+    """A running store as the tests use it: where to load, where to query, how to authenticate."""
+
+    def __init__(self, name: str, store_url: str, query_url: str, auth: kload.Auth, server: object) -> None:
+        self.name = name
+        self.store_url = store_url
+        self.query_url = query_url
+        self.auth = auth
+        self.server = server
+
+    def load(self, dist: Path) -> kload.LoadReport:
+        return kload.load(dist, self.store_url, auth=self.auth)
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    with start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "db") as s:
+        yield Target("oxigraph", s.store_url, s.query_url, None, s)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory, bulk_dir: Path) -> Iterator[Target]:
+    with start_virtuoso(tmp_path_factory.mktemp("virtuoso"), dirs_allowed=[bulk_dir]) as s:
+        yield Target("virtuoso", s.store_url, s.sparql_url, s.auth, s)
+
+
+@pytest.fixture(params=STORES)
+def target(request: pytest.FixtureRequest) -> Target:
+    return request.getfixturevalue(request.param)
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def expected_counts(dist: Path) -> dict[str, int]:
+    counts = dataset_graphs(dist / "kamerkg.nq")
+    counts[kload.MANIFEST_GRAPH] = len(counts)
+    return counts
+
+
+def test_load_and_reload_is_idempotent(target: Target, dist: Path) -> None:
+    t0 = time.perf_counter()
+    first = target.load(dist)
+    t1 = time.perf_counter()
+    counts = count_triples(target.query_url)
+    assert counts == expected_counts(dist)
+    assert first.triples == sum(dataset_graphs(dist / "kamerkg.nq").values())
+
+    second = target.load(dist)
+    t2 = time.perf_counter()
+    assert count_triples(target.query_url) == counts
+    assert second.deleted == []
+    print(
+        f"\n{target.name}: {first.triples} triples in {len(first.graphs)} graphs; "
+        f"load {t1 - t0:.2f} s, reload {t2 - t1:.2f} s"
+    )
+
+
+def test_dropped_document_graph_is_deleted_on_reload(target: Target, dist: Path, tmp_path: Path) -> None:
+    target.load(dist)
+    graphs = dataset_graphs(dist / "kamerkg.nq")
+    docs = sorted(g for g in graphs if g != GRAPH_BASE + "reference")
+    assert docs, "the dataset has no document graphs"
+    dropped = docs[0]
+
+    smaller = tmp_path / "dist"
+    smaller.mkdir()
+    quads = [
+        q
+        for q in ox.parse(path=str(dist / "kamerkg.nq"), format=ox.RdfFormat.N_QUADS)
+        if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == dropped)
+    ]
+    ox.serialize(quads, smaller / "kamerkg.nq", format=ox.RdfFormat.N_QUADS)
+
+    dry = kload.load(smaller, target.store_url, auth=target.auth, dry_run=True)
+    assert dry.deleted == [dropped]
+    assert dropped in count_triples(target.query_url)  # the dry run changed nothing
+
+    report = target.load(smaller)
+    assert report.deleted == [dropped]
+    after = count_triples(target.query_url)
+    assert dropped not in after
+    assert after == expected_counts(smaller)
+
+    target.load(dist)  # put it back
+    assert count_triples(target.query_url) == expected_counts(dist)
+
+
+# ----------------------------------------------------------------------------- answers
+
+
+@pytest.mark.parametrize("query_file", ready_made_queries(), ids=lambda p: p.name)
+def test_query_answers_agree_with_embedded_store(
+    target: Target, dist: Path, embedded: ox.Store, query_file: Path
+) -> None:
+    target.load(dist)  # idempotent; makes the test independent of the order
+    query = query_file.read_text(encoding="utf-8")
+    expected = embedded_answers(embedded, query)
+    got = remote_answers(target.query_url, query)
+    if isinstance(expected, bool):
+        assert got == expected
+        return
+    assert not isinstance(got, bool)
+    assert got[0] == expected[0], "projected variables differ"
+    missing = sorted(set(expected[1]) - set(got[1]))[:5]
+    extra = sorted(set(got[1]) - set(expected[1]))[:5]
+    assert got[1] == expected[1], (
+        f"{target.name} differs on {query_file.name}: missing {missing}, extra {extra}"
+    )
+
+
+def test_fixture_queries_return_rows(embedded: ox.Store) -> None:
+    """The comparison means something only if the queries find answers on the dataset."""
+    for q in sorted(FIXTURE_QUERIES.glob("*.rq")):
+        res = embedded_answers(embedded, q.read_text(encoding="utf-8"))
+        assert not isinstance(res, bool) and res[1], f"{q.name} finds nothing"
+
+
+# ----------------------------------------------------------------------------- errors and secrets
+
+
+def test_wrong_credentials_fail_without_leaking_them(virtuoso: Target, dist: Path) -> None:
+    secret = "not-the-password-9f3a"
+    with pytest.raises(kload.StoreError) as e:
+        kload.load(dist, virtuoso.store_url, auth=("digest", "dba", secret))
+    assert "401" in str(e.value)
+    assert secret not in str(e.value)
+
+
+def test_unreachable_store_is_a_store_error_without_userinfo(dist: Path) -> None:
+    port = free_port()  # nothing listens there
+    url = f"http://alice:hunter2-secret@127.0.0.1:{port}/store"
+    start = time.perf_counter()
+    with pytest.raises(kload.StoreError) as e:
+        kload.load(dist, url, timeout=2)
+    assert "hunter2-secret" not in str(e.value) and "alice" not in str(e.value)
+    assert time.perf_counter() - start < 30
+    assert kload.redact_url(url) == f"http://***@127.0.0.1:{port}/store"
+
+
+def test_cli_dry_run(oxigraph: Target, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser(prog="kamerkg")
+    kload.register(parser.add_subparsers())
+    args = parser.parse_args(["load", "--store", oxigraph.store_url, "--dist", str(dist), "--dry-run"])
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    assert "would load" in out and "PUT    " + GRAPH_BASE in out
+
+
+# ----------------------------------------------------------------------------- bulk loaders
+
+
+def test_bulk_shards_load_into_oxigraph(dist: Path, tmp_path: Path) -> None:
+    exe = need_binary("oxigraph")
+    report = kload.bulk(dist, tmp_path / "shards", shard_size=50)
+    assert len(report.files) > 1
+    assert "oxigraph load --location" in report.commands["oxigraph"]
+    db = tmp_path / "oxdb"
+    t0 = time.perf_counter()
+    subprocess.run(
+        [exe, "load", "--location", str(db), *[a for f in report.files for a in ("--file", str(f))]],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    print(f"\noxigraph bulk load: {report.quads} quads in {time.perf_counter() - t0:.2f} s")
+    with start_oxigraph(db) as s:
+        assert count_triples(s.query_url) == expected_counts(dist)
+        # a Graph Store load after a bulk load sees the bulk load's manifest
+        assert kload.load(dist, s.store_url).deleted == []
+
+
+def test_bulk_shards_load_into_virtuoso(virtuoso: Target, dist: Path, bulk_dir: Path) -> None:
+    report = kload.bulk(dist, bulk_dir, shard_size=50)
+    assert "rdf_loader_run()" in report.commands["virtuoso"]
+    server = virtuoso.server
+    t0 = time.perf_counter()
+    server.isql(kload.virtuoso_bulk_sql(bulk_dir, report.graphs))  # type: ignore[attr-defined]
+    errors = server.isql(  # type: ignore[attr-defined]
+        "select ll_file, ll_error from DB.DBA.load_list where ll_error is not null;"
+    )
+    print(f"\nvirtuoso bulk load: {report.quads} quads in {time.perf_counter() - t0:.2f} s")
+    assert "0 Rows" in errors, errors
+    assert count_triples(virtuoso.query_url) == expected_counts(dist)
+    # twice: replaces, does not add
+    server.isql(kload.virtuoso_bulk_sql(bulk_dir, report.graphs))  # type: ignore[attr-defined]
+    assert count_triples(virtuoso.query_url) == expected_counts(dist)
+
+
+def test_store_binaries_present_in_ci() -> None:
+    """Under CI=true the store tests must not silently skip."""
+    for name in ("oxigraph", "virtuoso-t", "isql-vt"):
+        need_binary(name)
+    assert shutil.which("oxigraph")

@@ -17,6 +17,7 @@ from kamerkg.errors import KamerkgError
 COMMAND_MODULES = [
     "kamerkg.commands",
     "kamerkg.load",
+    "kamerkg.linking",
 ]
 
 

@@ -82,7 +82,7 @@ def build(
         for res in r.report.results:
             result.report.results.append(res)
     result.documents = sorted(r.doc_id for r in done)
-    if not result.report.conforms:
+    if not result.report.conforms or not done:
         return result  # nothing published: the previous dist/ stays as it was
     publish(done, s, out, result)
     return result

@@ -90,8 +90,8 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) ->
         out.append(
             Result(
                 severity=sev,
-                focus=_short(data, rg.value(r, SH.focusNode)),
-                path=_short(data, path) if path is not None and not isinstance(path, type(None)) else "",
+                focus=_short(shapes, rg.value(r, SH.focusNode)),
+                path=_short(shapes, path) if path is not None else "",
                 message=str(msg) if msg is not None else "",
                 shape=str(rg.value(r, SH.sourceShape)),
                 value=str(val) if val is not None else None,

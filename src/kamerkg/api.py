@@ -78,11 +78,16 @@ def build(
             result.errors.append(f"{f}: same document id {r.doc_id} as {seen[r.doc_id]}; left out")
             continue
         seen[r.doc_id] = f
+        result.report.results.extend(r.report.results)
+        if not r.report.conforms:
+            # a document whose graph breaks the shapes is left out, like unreadable input
+            first = next(x for x in r.report.results if x.severity == "Violation")
+            n = sum(x.severity == "Violation" for x in r.report.results)
+            result.errors.append(f"{f}: does not conform to the shapes ({n} violation(s); first: {first.line()})")
+            continue
         done.append(r)
-        for res in r.report.results:
-            result.report.results.append(res)
     result.documents = sorted(r.doc_id for r in done)
-    if not result.report.conforms or not done:
+    if not done:
         return result  # nothing published: the previous dist/ stays as it was
     publish(done, s, out, result)
     return result

@@ -44,10 +44,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     for r in res.report.results:
         print(r.line(), file=sys.stderr)
     if not res.published:
-        if not res.report.conforms:
-            print(f"kamerkg: the graph does not conform to the shapes; {args.out}/ left unchanged", file=sys.stderr)
-            return 1
-        return 2
+        print(f"kamerkg: nothing built; {args.out}/ left unchanged", file=sys.stderr)
+        return 1 if not res.report.conforms else 2
     print(f"built {len(res.documents)} document(s) into {args.out}/ ({sum(res.files.values())} bytes in {len(res.files)} files)")
     if not args.quiet:
         from kamerkg.store import open_store

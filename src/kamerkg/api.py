@@ -130,6 +130,9 @@ def publish(done: list[DocResult], s: Settings, out: Path, result: BuildResult) 
             _write(staging / "facts" / f"{r.doc_id}.json", _json(sheet), files, staging)
         lines = [res.line() for res in result.report.results] or ["conforms: no violations, no warnings"]
         _write(staging / "validation.txt", ("\n".join(lines) + "\n").encode(), files, staging)
+        from kamerkg.publish import publish_extras  # JSON-LD, void.ttl, ontology HTML, site/ (issue 8)
+
+        publish_extras(staging, quads, triples, done, s, files)
         manifest = {
             "base": s.base,
             "documents": result.documents,

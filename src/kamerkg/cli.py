@@ -18,6 +18,8 @@ COMMAND_MODULES = [
     "kamerkg.commands",
     "kamerkg.load",
     "kamerkg.linking",
+    "kamerkg.evaluate",
+    "kamerkg.report",
 ]
 
 

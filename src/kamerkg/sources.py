@@ -31,11 +31,20 @@ PARLIAMENTARY_MARKERS = re.compile(
     r"|De Kamer,|Vragen van het lid|uw Kamer|Voorgesteld \d|Vastgesteld \d|\b\d{2} \d{3}\b"
     r"|\bMinister van\b|\bStaatssecretaris van\b|\bkamerlid\b|\bKamerlid\b",
 )
-HEADER_FIELD_RE = re.compile(
-    r"(?m)^(Gepubliceerd|Indiener\(s\)|Indiener|Onderwerpen|Bron|ID|Nummer|Gerelateerde personen|"
-    r"Eerste ondertekenaar|Mede ondertekenaar|Ingediend|Beantwoord|Vragensteller|Ontvanger|"
-    r"Onderdeel van kamerstukdossier|Onderdeel van zaak|Datum|Vergaderjaar)\s*:?\s*(.*)$"
+# Site header fields, "Name: value" or (openkamer Kamervragen) "Name value"; longest names first.
+HEADER_NAMES = (
+    "Onderdeel van kamerstukdossier", "Onderdeel van zaak", "Gerelateerde personen", "Eerste ondertekenaar",
+    "Mede ondertekenaar", "Beantwoord door", "Bron antwoord", "Bron vraag", "Vragensteller", "Gepubliceerd",
+    "Indiener\\(s\\)", "Indieners", "Indiener", "Onderwerpen", "Ingediend", "Beantwoord", "Ontvanger", "Vergaderjaar",
+    "Nummer", "Datum", "Bron", "ID",
 )
+HEADER_FIELD_RE = re.compile(
+    r"(?m)^[ \t]*(?:Gerelateerde personen:\s*)?(?:-[ \t]*)?(" + "|".join(HEADER_NAMES) + r")(?:[ \t]*:[ \t]*|[ \t]+)(.*)$"
+)
+# tweedekamer.nl: site metadata after a motie's text ("Indieners", "Indiener", "Stemmingsuitslagen", vote table)
+TRAILER_RE = re.compile(r"(?m)^[ \t]*(?:Indieners|Indiener|Medeindieners?|Stemmingsuitslagen|Stemmingen)[ \t]*$")
+# officielebekendmakingen: a metadata table before the text ("Datum publicatie | Organisatie | Vergaderjaar | ...")
+META_TABLE_RE = re.compile(r"(?m)^(?:Kamerstuk\s*\n)?[ \t]*Datum publicatie[ \t]*\|.*\n(?:[ \t]*[-|: ]+\n)?(?:[^\n]*\|[^\n]*\n)*")
 
 
 def read_text(path: Path) -> str:
@@ -77,12 +86,20 @@ def detect_layout(text: str) -> str:
     head = text[:3000]
     if re.search(r"(?m)^Gepubliceerd: .*$", head) and re.search(r"(?m)^(ID|Bron): ", head):
         return "openkamer"
+    if re.search(r"(?m)^Kamervraag \d{4}Z\d+\s*$", head) and re.search(r"(?m)^(Bron vraag|Ingediend) ", head):
+        return "openkamer"
     if re.search(r"(?m)^Nummer: \d{4}D\d+", head) or "Gerelateerde personen:" in head:
         return "tkconv"
-    if re.search(r"(?m)^(Motie|Amendement|Kamerbrief|Antwoord schriftelijke vragen|Schriftelijke vragen)\s?:", head):
+    if re.search(
+        r"(?m)\A\s*(Motie|Amendement|Kamerbrief|Brief regering|Antwoord schriftelijke vragen|Schriftelijke vragen"
+        r"|Verslag|Nota|Wetsvoorstel|Memorie van toelichting)\s?:\s",
+        head,
+    ):
         return "tweedekamer"
     if FOOTER_RE.search(text) and re.search(r"(?m)^[ \t]*ISSN", text):
         return "pdf-text"
+    if META_TABLE_RE.search(head):
+        return "officielebekendmakingen"
     if re.search(r"(?m)^\s*\d{2} \d{3}(-[0-9A-Z]+)?\s+\S", head) or re.search(r"(?m)^\s*Nr\. \d+", head):
         return "officielebekendmakingen"
     return "plain"
@@ -92,7 +109,11 @@ def header_end(text: str, layout: str) -> int:
     """Offset where the document's own text starts after a site header (0 when there is none)."""
     if layout == "openkamer":
         m = re.search(r"(?m)^ID: .*$", text)
-        return m.end() if m else 0
+        if m:
+            return m.end()
+        # a Kamervraag page: the header ends with its last field line ("Bron antwoord ...")
+        fields = [f for f in HEADER_FIELD_RE.finditer(text[:4000])]
+        return fields[-1].end() if fields else 0
     if layout == "tkconv":
         # the PDF text starts with its own running header, "Tweede Kamer der Staten-Generaal | 2 |"
         m = re.search(r"(?m)^Tweede Kamer der Staten-Generaal\b", text)
@@ -100,14 +121,101 @@ def header_end(text: str, layout: str) -> int:
             return m.start()
         fields = list(HEADER_FIELD_RE.finditer(text[:4000]))
         return fields[-1].end() if fields else 0
+    if layout == "officielebekendmakingen":
+        m = META_TABLE_RE.search(text[:3000])
+        if m and m.start() < 200:
+            return m.end()
     return 0
 
 
-def header_fields(text: str, end: int) -> list[HeaderField]:
-    out = []
-    for m in HEADER_FIELD_RE.finditer(text, 0, end):
-        out.append(HeaderField(m.group(1), m.group(2).strip(), Span(m.start(2), m.end(2))))
+def site_trailer(text: str, layout: str) -> Span | None:
+    """The site metadata after the document's text (tweedekamer.nl: submitters, votes), if any."""
+    if layout != "tweedekamer":
+        return None
+    m = TRAILER_RE.search(text)
+    if not m:
+        return None
+    a = m.start()
+    while a > 0 and text[a - 1].isspace():
+        a -= 1
+    return Span(a, len(text))
+
+
+def _table_fields(text: str, end: int) -> list[HeaderField]:
+    """Cells of an officielebekendmakingen metadata table, named by what they hold."""
+    out: list[HeaderField] = []
+    m = META_TABLE_RE.search(text, 0, end)
+    if not m:
+        return out
+    for cm in re.finditer(r"[^|\n]+", text[m.start() : m.end()]):
+        cell = cm.group(0).strip()
+        s = m.start() + cm.start() + (len(cm.group(0)) - len(cm.group(0).lstrip()))
+        sp = Span(s, s + len(cell))
+        if re.fullmatch(r"\d{4}\s*[–-]\s*\d{4}", cell):
+            out.append(HeaderField("Vergaderjaar", cell, sp))
+        elif re.fullmatch(r"\d{4,5}(?:-[0-9A-Z]+)?\s*nr\.\s*\d+", cell):
+            out.append(HeaderField("Dossier- en ondernummer", cell, sp))
+        elif re.fullmatch(r"(?:Tweede|Eerste) Kamer(?: der Staten-Generaal)?", cell):
+            out.append(HeaderField("Organisatie", cell, sp))
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-\d{4}", cell):
+            out.append(HeaderField("Datum", cell, sp))
     return out
+
+
+def header_fields(text: str, end: int, trailer: Span | None = None) -> list[HeaderField]:
+    out = _table_fields(text, end)
+    zaak = False  # tkconv: the fields of the zaak (its submitter, committees) are not about this document
+    for m in HEADER_FIELD_RE.finditer(text, 0, end):
+        name = m.group(1)
+        if name == "Onderdeel van zaak":
+            zaak = True
+        value = m.group(2).strip()
+        if not value or "|" in value:
+            continue
+        out.append(HeaderField(f"zaak {name}" if zaak and name != "Onderdeel van zaak" else name, value, Span(m.start(2), m.start(2) + len(value))))
+    if trailer is not None:
+        # "Indiener" / "Medeindiener" on a line of its own, the person on the next ("Jan Paternotte, Kamerlid")
+        for m in re.finditer(r"(?m)^[ \t]*(Indiener|Medeindiener)[ \t]*\n[ \t]*([^\n|]+?)[ \t]*$", text[: trailer.end]):
+            if m.start() >= trailer.start:
+                out.append(HeaderField(m.group(1), m.group(2), Span(m.start(2), m.end(2))))
+    # the first lines of a page (title, type, dossier title) before its field lines are site header too
+    return out
+
+
+TERMINAL_RE = re.compile(r"[.!?»”\")]\s*$")
+
+
+def is_truncated(text: str, body: str, trailer: Span | None) -> str | None:
+    """Why the saved text looks like only the beginning of a document (None when it looks complete).
+
+    A complete document ends with a closing part: a signature block, the names under a motie, the
+    site's trailer, footnotes, or "Sluiting ... uur"; a text that ends inside a word or sentence, or that
+    stops at about 2,000 characters without such a closing, is a partial copy.
+    """
+    if trailer is not None:
+        return None
+    tail = body.rstrip()[-400:]
+    if re.search(r"gaat over tot de orde van de dag\.?(?:\s*\n[^\n]{1,60}){0,40}$", tail):
+        return None
+    if re.search(r"(?m)^\s*Sluiting\s+\d{1,2}[.:]\d{2}\s+uur\.?\s*$", tail):
+        return None
+    last_line = tail.splitlines()[-1].strip() if tail.strip() else ""
+    signed = None
+    for signed in re.finditer(
+        r"(?m)^[ \t]*(?:De|Het)?\s*(?:[Mm]inister|[Ss]taatssecretaris|[Vv]oorzitter|[Gg]riffier|[Aa]djunct-griffier)[^\n]{0,120},[ \t]*(?:\n[ \t]*)?"
+        r"[A-Z][^\n,]{1,60}$",
+        tail,
+    ):
+        pass
+    if signed and signed.end() >= len(tail.rstrip()) - 1:
+        return None
+    if re.search(r"(?m)^\s*(?:X\s+)?Noot\b", tail):
+        return None
+    if not TERMINAL_RE.search(last_line):
+        return "the text ends inside a sentence"
+    if 1800 <= len(text) <= 2100:
+        return f"the text stops at {len(text)} characters without a closing (signature, names, footnotes)"
+    return None
 
 
 def _footer_spans(text: str) -> list[Span]:
@@ -212,12 +320,23 @@ def identify(path: Path, text: str, header: list[HeaderField]) -> str:
             m = re.fullmatch(r"(\d{4,5}(?:-[0-9A-Z]+)?)-(\d+)", f.value)
             if m:
                 return f"kst-{m.group(1)}-{m.group(2)}"
+        if f.name == "Dossier- en ondernummer":
+            m = re.fullmatch(r"(\d{4,5}(?:-[0-9A-Z]+)?)\s*nr\.\s*(\d+)", f.value)
+            if m:
+                return f"kst-{m.group(1)}-{m.group(2)}"
+    # the document's own header lines: "28 676 NAVO" (first dossier) and "Nr. 503"
+    head = text[:3000]
+    dm = re.search(r"(?m)^[ \t]*(\d{2}) ?(\d{3})(-[0-9A-Z]{1,4})?[ \t]+[A-Z][^\n]*$", head)
+    nm = re.search(r"(?m)^[ \t]*Nr\.[ \t]*(\d+)\b", head)
+    if dm and nm and dm.start() < nm.start():
+        return f"kst-{dm.group(1)}{dm.group(2)}{dm.group(3) or ''}-{nm.group(1)}"
+    # an answer to Kamervragen names its own Aanhangsel number ("Zie ook Aanhangsel Handelingen, vergaderjaar ...")
+    m = re.search(r"Zie ook Aanhangsel Handelingen,?\s+vergaderjaar\s+(\d{4})\s*[–-]\s*(\d{4}),?\s+nr\.\s*(\d+)", text)
+    if m:
+        return f"ah-tk-{m.group(1)}{m.group(2)}-{m.group(3)}"
     m = ID_RE.fullmatch(path.stem)
     if m:
         return path.stem
-    m = re.search(r"Aanhangsel Handelingen,? vergaderjaar (\d{4})[–-](\d{4}), nr\. (\d+)", text)
-    if m:
-        return f"ah-tk-{m.group(1)}{m.group(2)}-{m.group(3)}"
     slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
     return slug or "document"
 
@@ -225,18 +344,30 @@ def identify(path: Path, text: str, header: list[HeaderField]) -> str:
 def parse(path: Path | str) -> SourceDoc:
     """Read and parse one source file; raise :class:`SourceError` with the reason if it is unusable."""
     path = Path(path)
+    if path.suffix.lower() in (".xml", ".html", ".xhtml", ".htm"):
+        from kamerkg.official import parse_official  # the official XML/XHTML editions (issue 4)
+
+        return parse_official(path)
     text = read_text(path)
     if not PARLIAMENTARY_MARKERS.search(text):
         raise SourceError(path, "not a parliamentary document (no Kamerstuk header, dossier number or Kamer marker)")
     layout = detect_layout(text)
     start = header_end(text, layout)
-    header = header_fields(text, start) if start else []
+    trailer = site_trailer(text, layout)
+    header = header_fields(text, start, trailer) if (start or trailer) else []
     footers = _footer_spans(text)
-    body, offs = normalise(text, start, footers)
+    skips = footers + ([trailer] if trailer else [])
+    body, offs = normalise(text, start, skips)
+    if not body.strip():
+        raise SourceError(path, f"no document text after the {layout} site header")
     doc_id = identify(path, text, header)
     doc = SourceDoc(
         path=path, doc_id=doc_id, text=text, layout=layout, body=body, offsets=offs, header=header, footers=footers
     )
+    why = is_truncated(text, body, trailer)
+    if why:
+        doc.truncated = True
+        doc.warnings.append(f"{path}: partial copy: {why}")
     return doc
 
 

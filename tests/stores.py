@@ -257,11 +257,12 @@ class VirtuosoServer:
     def auth(self) -> tuple[str, str, str]:
         return ("digest", self.user, self.password)
 
-    def isql(self, sql: str, timeout: float = 300) -> str:
-        """Run SQL through ``isql-vt``; raise with its output when it reports an error."""
+    def isql(self, sql: str | Path, timeout: float = 300) -> str:
+        """Run SQL (a string, or a script file) through ``isql-vt``; raise with its output on an error."""
         exe = need_binary("isql-vt")
+        what = str(sql) if isinstance(sql, Path) else f"exec={sql}"
         r = subprocess.run(
-            [exe, f"127.0.0.1:{self.sql_port}", self.user, self.password, f"exec={sql}"],
+            [exe, f"127.0.0.1:{self.sql_port}", self.user, self.password, what],
             capture_output=True,
             text=True,
             timeout=timeout,

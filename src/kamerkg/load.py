@@ -378,24 +378,33 @@ def _shards(quads: Iterator[ox.Quad], shard_size: int) -> Iterator[list[ox.Quad]
         yield buf
 
 
+VIRTUOSO_SQL = "virtuoso-load.sql"
+
+
 def virtuoso_bulk_sql(out_dir: Path, graphs: list[str]) -> str:
-    """The isql statements that replace ``graphs`` with the shards in ``out_dir`` (Virtuoso bulk loader)."""
+    """The isql script that replaces ``graphs`` with the shards in ``out_dir`` (Virtuoso bulk loader).
+
+    The graphs of the previous load (its manifest) and the graphs of this one are cleared first, so
+    the bulk load replaces like :func:`load` does; one statement a line, for ``isql-vt ... FILE``.
+    """
     out = out_dir.resolve()
-    clears = " ".join(f"SPARQL CLEAR GRAPH <{g}>;" for g in graphs)
-    # the graphs of the previous load (its manifest) go too, so no stale graph survives
-    stale = (
+    lines = [
+        "log_enable(3,1);",
+        # the graphs of the previous load go too, so no stale graph survives
         f"SPARQL DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{MANIFEST_GRAPH}> "
-        f"{{ ?m <{LOADED_GRAPH}> ?g }} GRAPH ?g {{ ?s ?p ?o }} }}; SPARQL CLEAR GRAPH <{MANIFEST_GRAPH}>;"
-    )
-    return (
-        f"log_enable(3,1); {stale} {clears} "
-        f"delete from DB.DBA.load_list where ll_file like '{out}/%'; "
-        f"ld_dir('{out}', 'kamerkg-*.nq', '{DEFAULT_GRAPH_FALLBACK}'); "
-        "rdf_loader_run(); checkpoint;"
-    )
+        f"{{ ?m <{LOADED_GRAPH}> ?g }} GRAPH ?g {{ ?s ?p ?o }} }};",
+        f"SPARQL CLEAR GRAPH <{MANIFEST_GRAPH}>;",
+        *(f"SPARQL CLEAR GRAPH <{g}>;" for g in graphs),
+        f"delete from DB.DBA.load_list where ll_file like '{out}/%';",
+        f"ld_dir('{out}', 'kamerkg-*.nq', '{DEFAULT_GRAPH_FALLBACK}');",
+        "rdf_loader_run();",
+        "checkpoint;",
+        "select ll_file, ll_error from DB.DBA.load_list where ll_error is not null;",
+    ]
+    return "\n".join(lines) + "\n"
 
 
-def bulk_commands(out_dir: Path, files: list[Path], graphs: list[str]) -> dict[str, str]:
+def bulk_commands(out_dir: Path, files: list[Path]) -> dict[str, str]:
     """Shell commands that load the shards into a fresh Oxigraph database and into Virtuoso."""
     out = out_dir.resolve()
     ox_files = " ".join(f"--file {shlex.quote(str(f.resolve()))}" for f in files)
@@ -404,12 +413,9 @@ def bulk_commands(out_dir: Path, files: list[Path], graphs: list[str]) -> dict[s
         f"oxigraph load --location ./oxigraph-db {ox_files}\n"
         "oxigraph serve --location ./oxigraph-db --union-default-graph --bind 127.0.0.1:7878"
     )
-    sql = virtuoso_bulk_sql(out, graphs)
     virtuoso = (
-        f"# {out} must be listed in DirsAllowed of virtuoso.ini; the graphs are cleared first (replace)\n"
-        f'isql-vt 1111 dba "$VIRTUOSO_PASSWORD" exec={shlex.quote(sql)}\n'
-        'isql-vt 1111 dba "$VIRTUOSO_PASSWORD" '
-        'exec="select ll_file, ll_state, ll_error from DB.DBA.load_list where ll_error is not null;"'
+        f"# {out} must be in DirsAllowed of virtuoso.ini; the script clears the graphs first (replace)\n"
+        f'isql-vt 1111 dba "$VIRTUOSO_PASSWORD" {shlex.quote(str(out / VIRTUOSO_SQL))}'
     )
     return {"oxigraph": oxigraph, "virtuoso": virtuoso}
 
@@ -419,7 +425,7 @@ def bulk(dist_dir: Path | str, out_dir: Path | str, shard_size: int = 1_000_000)
 
     Quads stay ordered by graph, so a graph spans as few shards as possible; the last shard also
     holds the manifest graph, as :func:`load` writes it. Old shards in ``out_dir`` are removed
-    first. Returns the files and the loader commands.
+    first. Also writes the isql script :data:`VIRTUOSO_SQL`. Returns the files and the commands.
     """
     if shard_size < 1:
         raise StoreError(f"shard size must be at least 1, not {shard_size}")
@@ -446,7 +452,8 @@ def bulk(dist_dir: Path | str, out_dir: Path | str, shard_size: int = 1_000_000)
         files.append(path)
         total += len(shard)
     names = list(graphs)
-    return BulkReport(files=files, graphs=names, quads=total, commands=bulk_commands(out, files, names))
+    (out / VIRTUOSO_SQL).write_text(virtuoso_bulk_sql(out, names), encoding="utf-8")
+    return BulkReport(files=files, graphs=names, quads=total, commands=bulk_commands(out, files))
 
 
 # ----------------------------------------------------------------------------- CLI

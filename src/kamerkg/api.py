@@ -64,6 +64,9 @@ def build(
     s = make_settings(base)
     out = Path(out)
     files = iter_source_files(sources or [s.sources_dir])
+    from kamerkg.official.files import select_sources  # one edition per publication, no metadata files
+
+    files = select_sources(files)
     result = BuildResult(out=out)
     reg = load_registers(s)
     done: list[DocResult] = []

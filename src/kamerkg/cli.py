@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "kamerkg.linking",
     "kamerkg.evaluate",
     "kamerkg.report",
+    "kamerkg.conflicts",  # adds "report conflicts"; after kamerkg.report
 ]
 
 

@@ -134,6 +134,11 @@ def to_rdf(linked: Linked, reg: Registers, settings: Settings) -> Graph:
     """The named graph of one source document."""
     ex = linked.extraction
     doc = ex.doc
+    official = getattr(doc, "official", None)  # an official XML/XHTML edition (kamerkg.official)
+    if official is not None:
+        from kamerkg.official import rdf as official_rdf
+
+        official_rdf.enrich(ex)
     b = _Builder(settings, reg, ex.identifier.value)
     b.text = doc.text
     K = b.K
@@ -327,6 +332,8 @@ def to_rdf(linked: Linked, reg: Registers, settings: Settings) -> Graph:
         b.evidence(com, c.evidence)
 
     _curated(b, linked, meeting_iris)
+    if official is not None:
+        official_rdf.add(b, linked)
     return g
 
 

@@ -316,6 +316,23 @@ def start_virtuoso(workdir: Path, dirs_allowed: list[Path] | None = None) -> Ite
                 _stop(proc)
 
 
+# ----------------------------------------------------------------------------- fixtures to import
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """An Oxigraph server with an on-disk store and the union default graph (import it into a test module)."""
+    with start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "db") as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A Virtuoso server with a fresh database (dba/dba; Digest auth on the Graph Store)."""
+    with start_virtuoso(tmp_path_factory.mktemp("virtuoso")) as s:
+        yield s
+
+
 # ----------------------------------------------------------------------------- the dataset
 
 

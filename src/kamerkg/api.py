@@ -35,6 +35,7 @@ class BuildResult:
     report: Report = field(default_factory=Report)
     files: dict[str, int] = field(default_factory=dict)
     published: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (kamerkg.parallel)
 
     @property
     def ok(self) -> bool:
@@ -57,10 +58,19 @@ def build(
     out: str | Path = "dist",
     base: str | None = None,
     progress: bool = False,
+    workers: int | None = None,
+    cache: bool | str | Path = True,
+    extras: bool = True,
 ) -> BuildResult:
     """Build the graph from ``sources`` (files or folders; default ``data/sources``), validate it and
     publish it to ``out``. A source that fails is reported and left out; the others still build. The
-    output folder is replaced only when the whole publication is written (staging folder, then swap)."""
+    output folder is replaced only when the whole publication is written (staging folder, then swap).
+
+    Documents are processed in ``workers`` processes (default: one per core) with a build cache next to
+    ``out`` (``.kamerkg-cache/``; ``cache=False`` for none, or a folder); ``extras=False`` leaves out the
+    in-memory publishing extras (JSON-LD, VoID, site). See :mod:`kamerkg.parallel`."""
+    from kamerkg.parallel import Runner
+
     s = make_settings(base)
     out = Path(out)
     files = iter_source_files(sources or [s.sources_dir])
@@ -68,14 +78,13 @@ def build(
 
     files = select_sources(files)
     result = BuildResult(out=out)
-    reg = load_registers(s)
-    done: list[DocResult] = []
+    runner = Runner(s, out, workers=workers, cache=cache, progress=progress)
+    result.timings = runner.timings
+    done: list = []  # type: ignore[type-arg]
     seen: dict[str, Path] = {}
-    for f in _progress(files, progress):
-        try:
-            r = process(f, s, reg)
-        except KamerkgError as e:
-            result.errors.append(str(e))
+    for f, r in runner.process(files):
+        if isinstance(r, KamerkgError):
+            result.errors.append(str(r))
             continue
         if r.doc_id in seen:
             result.errors.append(f"{f}: same document id {r.doc_id} as {seen[r.doc_id]}; left out")
@@ -91,8 +100,9 @@ def build(
         done.append(r)
     result.documents = sorted(r.doc_id for r in done)
     if not done:
+        runner.close()
         return result  # nothing published: the previous dist/ stays as it was
-    publish(done, s, out, result)
+    runner.publish(done, result, extras=extras)
     return result
 
 

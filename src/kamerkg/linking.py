@@ -93,7 +93,7 @@ LABEL_PREDICATES = {
     SCHEMA + "name": "name",
     RDFS + "label": "label",
 }
-LANGS = ("nl", "en")
+LANGS = ("nl", "en", "mul")  # "mul": Wikidata's default label for names the same in every language
 
 
 class LinkError(KamerkgError):
@@ -540,7 +540,11 @@ def accept(review_file: Path, reference_dir: Path, *, dist_dir: Path | None = No
 def _run(args: argparse.Namespace) -> int:
     s = get_settings(getattr(args, "base", None))
     ref = Path(args.reference) if args.reference else s.reference_dir
-    dist = Path(args.dist) if args.dist else None
+    dist = Path(args.dist) if args.dist else Path("dist")
+    if not (dist / "kamerkg.nq").is_file():
+        if args.dist:
+            raise LinkError(f"{dist}: no built dataset here (run `kamerkg build`)")
+        dist = None  # registers only
     if args.accept:
         rep = accept(Path(args.accept), ref, dist_dir=dist)
         print(rep.summary())
@@ -574,7 +578,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--accept", metavar="REVIEW_FILE", help="add the accepted rows of a review file to the registers"
     )
     p.add_argument("--reference", metavar="DIR", help="register folder (default data/reference)")
-    p.add_argument("--dist", metavar="DIR", help="built dataset, for its minted entities (kkg:unlinked)")
+    p.add_argument(
+        "--dist", metavar="DIR", help="built dataset, for its minted entities (default: dist, if built)"
+    )
     p.add_argument("--min-score", type=float, default=0.3, help="lowest score written (default 0.3)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per query (default 30)")
     p.add_argument("--retries", type=int, default=4, help="retries per query, with backoff (default 4)")

@@ -14,7 +14,7 @@ from rdflib import Graph
 from kamerkg.config import Settings
 from kamerkg.extract import extract
 from kamerkg.link import Linked, link
-from kamerkg.mapping import to_rdf
+from kamerkg.mapping import TripleSet, graph_of, to_triples
 from kamerkg.registers import Registers, load_registers
 from kamerkg.sources import parse
 from kamerkg.validate import Report, load_ontology, load_shapes, validate_graph
@@ -29,12 +29,20 @@ class DocResult:
     report: Report
 
 
-def process(path: Path, settings: Settings, reg: Registers | None = None, validate: bool = True) -> DocResult:
-    reg = reg or load_registers(settings)
+def map_document(path: Path, settings: Settings, reg: Registers) -> tuple[Linked, TripleSet]:
+    """Parse, extract, link and map one source: its linked extraction and the triples of its graph
+    (what the parallel build serialises; :func:`process` makes an rdflib Graph of them)."""
     doc = parse(path)
     ex = extract(doc, reg, settings.curated_dir)
     linked = link(ex, reg)
-    g = to_rdf(linked, reg, settings)
+    return linked, to_triples(linked, reg, settings)
+
+
+def process(path: Path, settings: Settings, reg: Registers | None = None, validate: bool = True) -> DocResult:
+    reg = reg or load_registers(settings)
+    linked, triples = map_document(path, settings, reg)
+    ex = linked.extraction
+    g = graph_of(triples, settings)
     report = Report()
     if validate:
         data = Graph()

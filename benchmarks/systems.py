@@ -1,0 +1,180 @@
+"""The three systems the harness measures, each run in its own subprocess (``python -m benchmarks.systems``).
+
+* ``kamerkg``: ``kamerkg.api.build`` (parallel workers, build cache off, streaming dumps) on the corpus,
+  then the ready-made queries (``queries/*.rq``) on the embedded pyoxigraph store in a second process.
+* ``baseline``: the straightforward approach. The same parse/extract/link/map code, one rdflib ``Dataset``
+  (one store) for everything, pySHACL once over the whole graph (plus registers and ontology), rdflib's
+  serialisers for the four dumps and rdflib's own SPARQL engine for the queries.
+* ``floor``: read every source file, then write the very same N-Quads with pyoxigraph (streamed from
+  kamerkg's dump, because the floor has no pipeline to make them): the least any build has to do.
+
+Each command prints one JSON object on stdout; the parent (``benchmarks.harness``) samples the RSS of
+the whole process tree (workers included) to get the peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    s = sorted(samples)
+    p95 = s[min(len(s) - 1, max(0, round(0.95 * len(s) + 0.5) - 1))]
+    return {"p50": round(statistics.median(s), 3), "p95": round(p95, 3)}
+
+
+def _queries(settings: Any) -> dict[str, str]:
+    from kamerkg.queries import load_queries
+
+    return {name: q.text for name, q in load_queries(settings.queries_dir).items()}
+
+
+def run_kamerkg(sources: Path, dist: Path, workers: int | None) -> dict[str, Any]:
+    from kamerkg.api import build
+
+    t0 = time.perf_counter()
+    try:
+        r = build([sources], out=dist, workers=workers, cache=False)  # type: ignore[call-arg]
+    except TypeError:  # a kamerkg without the parallel build
+        r = build([sources], out=dist)
+    total = time.perf_counter() - t0
+    stages = dict(getattr(r, "timings", {}) or {})
+    stages["total"] = total
+    return {
+        "docs": len(r.documents),
+        "errors": len(r.errors),
+        "published": r.published,
+        "violations": sum(1 for x in r.report.results if x.severity == "Violation"),
+        "seconds": {k: round(v, 3) for k, v in stages.items()},
+        "dump_bytes": {k: v for k, v in sorted(r.files.items()) if k.startswith("kamerkg.")},
+    }
+
+
+def run_kamerkg_queries(dist: Path, repeat: int) -> dict[str, Any]:
+    from kamerkg.config import settings
+    from kamerkg.queries import run_local
+    from kamerkg.store import open_store
+
+    t0 = time.perf_counter()
+    store = open_store(dist)
+    load = time.perf_counter() - t0
+    out: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    for name, text in _queries(settings()).items():
+        samples = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            res = run_local(store, text)
+            samples.append((time.perf_counter() - t) * 1000)
+        out[name] = _percentiles(samples)
+        rows[name] = len(res.rows)
+    return {"store_load_s": round(load, 3), "query_ms": out, "query_rows": rows}
+
+
+def run_baseline(sources: Path, dist: Path, repeat: int) -> dict[str, Any]:
+    from pyshacl import validate as shacl_validate
+    from rdflib import Dataset, Graph, URIRef
+
+    from kamerkg.config import settings
+    from kamerkg.extract import extract
+    from kamerkg.link import link
+    from kamerkg.mapping import graph_iri, to_rdf
+    from kamerkg.registers import load_registers
+    from kamerkg.sources import iter_source_files, parse
+    from kamerkg.validate import load_ontology, load_shapes
+
+    s = settings()
+    reg = load_registers(s)
+    files = iter_source_files([sources])
+    ds = Dataset(default_union=True)
+    t0 = time.perf_counter()
+    ref = ds.graph(URIRef(f"{s.ids}graph/reference"))
+    ref += reg.graph
+    docs = 0
+    for f in files:
+        doc = parse(f)
+        linked = link(extract(doc, reg, s.curated_dir), reg)
+        g = to_rdf(linked, reg, s)
+        ds.graph(graph_iri(s, linked.extraction.identifier.value)).__iadd__(g)
+        docs += 1
+    t1 = time.perf_counter()
+    union = Graph()
+    for t in ds.triples((None, None, None)):
+        union.add(t)
+    conforms, _, _ = shacl_validate(
+        union, shacl_graph=load_shapes(s.ontology_dir), ont_graph=load_ontology(s.ontology_dir),
+        inference="none", advanced=False, allow_warnings=True,
+    )
+    t2 = time.perf_counter()
+    dist.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    for name, fmt, obj in (("kamerkg.nq", "nquads", ds), ("kamerkg.trig", "trig", ds),
+                           ("kamerkg.nt", "nt", union), ("kamerkg.ttl", "turtle", union)):
+        obj.serialize(destination=str(dist / name), format=fmt)
+        sizes[name] = (dist / name).stat().st_size
+    t3 = time.perf_counter()
+    qms: dict[str, Any] = {}
+    for name, text in _queries(s).items():
+        samples = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            list(ds.query(text))
+            samples.append((time.perf_counter() - t) * 1000)
+        qms[name] = _percentiles(samples)
+    return {
+        "docs": docs,
+        "conforms": bool(conforms),
+        "seconds": {"parse_extract_map": round(t1 - t0, 3), "validate": round(t2 - t1, 3),
+                    "publish": round(t3 - t2, 3), "total": round(t3 - t0, 3)},
+        "dump_bytes": sizes,
+        "query_ms": qms,
+    }
+
+
+def run_floor(sources: Path, nquads: Path, out: Path) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    t0 = time.perf_counter()
+    files = sorted(p for p in sources.rglob("*") if p.is_file())
+    n_bytes = sum(len(p.read_bytes()) for p in files)
+    t1 = time.perf_counter()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nq = ox.RdfFormat.N_QUADS
+    ox.serialize(ox.parse(path=str(nquads), format=nq), output=str(out), format=nq)
+    t2 = time.perf_counter()
+    return {
+        "docs": len(files),
+        "source_bytes": n_bytes,
+        "seconds": {"read": round(t1 - t0, 3), "write_nquads": round(t2 - t1, 3), "total": round(t2 - t0, 3)},
+        "dump_bytes": {"kamerkg.nq": out.stat().st_size},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.systems")
+    ap.add_argument("system", choices=["kamerkg", "kamerkg-queries", "baseline", "floor"])
+    ap.add_argument("--sources", type=Path)
+    ap.add_argument("--dist", type=Path)
+    ap.add_argument("--nquads", type=Path)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=None)
+    a = ap.parse_args(argv)
+    if a.system == "kamerkg":
+        res = run_kamerkg(a.sources, a.dist, a.workers)
+    elif a.system == "kamerkg-queries":
+        res = run_kamerkg_queries(a.dist, a.repeat)
+    elif a.system == "baseline":
+        res = run_baseline(a.sources, a.dist, a.repeat)
+    else:
+        res = run_floor(a.sources, a.nquads, a.dist / "floor.nq")
+    json.dump(res, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -7,8 +7,10 @@ except under ``CI=true``, where ``.ci/stores.sh`` has installed them and absence
 from __future__ import annotations
 
 import argparse
+import http.server
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -310,3 +312,77 @@ def test_store_binaries_present_in_ci() -> None:
     for name in ("oxigraph", "virtuoso-t", "isql-vt"):
         need_binary(name)
     assert shutil.which("oxigraph")
+
+
+# ------------------------------------------------------------- auth headers, retries (no store needed)
+
+
+class RecordingStore(http.server.BaseHTTPRequestHandler):
+    """A fake Graph Store: records method, path and Authorization; answers 503 first when asked to."""
+
+    seen: list[tuple[str, str, str]] = []
+    fail_first = 0
+    status = 201
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+        cls = type(self)
+        cls.seen.append((self.command, self.path, self.headers.get("Authorization", "")))
+        if cls.fail_first > 0:
+            cls.fail_first -= 1
+            self.send_response(503)
+            self.end_headers()
+            return
+        if self.command == "GET":
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(cls.status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_PUT = do_DELETE = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_store() -> Iterator[str]:
+    RecordingStore.seen = []
+    RecordingStore.fail_first = 0
+    RecordingStore.status = 201
+    server = http.server.HTTPServer(("127.0.0.1", 0), RecordingStore)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/store"
+    server.shutdown()
+    thread.join(5)
+
+
+def test_bearer_and_basic_auth_are_sent(fake_store: str, dist: Path) -> None:
+    kload.load(dist, fake_store, auth=("bearer", "tok-123"))
+    assert RecordingStore.seen and all(a == "Bearer tok-123" for _, _, a in RecordingStore.seen)
+    methods = [m for m, _, _ in RecordingStore.seen]
+    assert methods[0] == "GET" and methods.count("PUT") == len(dataset_graphs(dist / "kamerkg.nq")) + 2
+    assert all(
+        "graph=https%3A%2F%2Fw3id.org%2Fkamerkg%2Fid%2Fgraph%2F" in p for _, p, _ in RecordingStore.seen
+    )
+
+    RecordingStore.seen = []
+    kload.load(dist, fake_store.replace("http://", "http://ann:pw%40x@"))
+    assert all(a.startswith("Basic ") for _, _, a in RecordingStore.seen)
+
+
+def test_refused_write_names_no_secret(fake_store: str, dist: Path) -> None:
+    RecordingStore.status = 403
+    with pytest.raises(kload.StoreError) as e:
+        kload.load(dist, fake_store, auth=("basic", "ann", "s3cret-pw"))
+    assert "403" in str(e.value) and "s3cret-pw" not in str(e.value) and "ann" not in str(e.value)
+
+
+def test_busy_store_is_retried(fake_store: str, dist: Path) -> None:
+    RecordingStore.fail_first = 2
+    report = kload.load(dist, fake_store)
+    assert report.requests == len(RecordingStore.seen)
+    assert [m for m, _, _ in RecordingStore.seen[:3]] == ["GET", "GET", "GET"]

@@ -102,6 +102,17 @@ class Signatory:
 
 
 @dataclass
+class Member:
+    """A member of parliament the text shows taking part (present at a debate, speaking), with the party printed."""
+
+    name: str
+    party: str | None
+    evidence: Evidence
+    person_key: str | None = None
+    party_key: str | None = None
+
+
+@dataclass
 class Meeting:
     description: str
     start: date | None
@@ -178,4 +189,5 @@ class Extraction:
     corrections: list[Correction] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
     curated: list[Curated] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)  # members present / speaking, with their party
     warnings: list[str] = field(default_factory=list)

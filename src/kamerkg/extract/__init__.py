@@ -14,6 +14,7 @@ from kamerkg.extract.curated import load_curated
 from kamerkg.extract.dates import vergaderjaar_of
 from kamerkg.extract.entities import find_mentions
 from kamerkg.extract.meetings import find_meetings
+from kamerkg.extract.people import members, signatories
 from kamerkg.extract.sections import agenda_items, commitments, corrections
 from kamerkg.model import Evidence, Extraction, Mention, SourceDoc, Span, Value
 from kamerkg.registers import Registers
@@ -36,8 +37,11 @@ def _footer_mentions(doc: SourceDoc, reg: Registers) -> list[Mention]:
 def extract(doc: SourceDoc, reg: Registers, curated_dir: Path | None = None) -> Extraction:
     ident = D.identifier(doc)
     dossiers, number = D.dossiers_and_number(doc)
-    date_v, place_v = D.doc_date(doc)
-    signs = D.signatories(doc)
+    signs = signatories(doc)
+    dtype = D.doc_type(doc, signs, False)
+    date_v, place_v = D.doc_date(doc, answer=bool(dtype and dtype.value == "antwoord op schriftelijke vragen"))
+    if dtype is None:
+        dtype = D.doc_type(doc, signs, place_v is not None)
     vj = D.vergaderjaar(doc)
     anchor = D.anchor_date(date_v)
     if vj is None and anchor is not None and date_v is not None:
@@ -56,7 +60,8 @@ def extract(doc: SourceDoc, reg: Registers, curated_dir: Path | None = None) -> 
         identifier=ident,
         dossiers=dossiers,
         number=number,
-        doc_type=D.doc_type(doc, signs, place_v is not None),
+        dossier_title=D.dossier_title(doc, dossiers),
+        doc_type=dtype,
         date=date_v,
         vergaderjaar=vj,
         place=place_v,
@@ -67,6 +72,7 @@ def extract(doc: SourceDoc, reg: Registers, curated_dir: Path | None = None) -> 
         agenda=agenda_items(doc, mentions),
         corrections=corrections(doc, citations, anchor),
         commitments=commitments(doc, mentions),
+        members=members(doc),
         warnings=list(doc.warnings),
     )
     if curated_dir is not None:

@@ -57,6 +57,24 @@ def identifier(doc: SourceDoc) -> Value:
     return Value(doc.doc_id, Evidence(Span(0, 0), "rule:identifier-from-file-name"))
 
 
+DOSSIER_LINE_RE = re.compile(r"(?m)^[ \t]*(?P<dos>\d{2} ?\d{3}(?:-[0-9A-Z]{1,4})?)[ \t]+(?P<title>[A-Z][^\n|]{1,150}?)[ \t]*$")
+NR_LINE_RE = re.compile(r"(?m)^[ \t]*Nr\.[ \t]*(?P<nr>\d{1,6})\b")
+
+
+def printed_dossiers(doc: SourceDoc) -> tuple[list[tuple[str, str, int, int, int, int]], re.Match[str] | None]:
+    """The dossier lines printed above "Nr. N" ("27 925 Bestrijding internationaal terrorisme", "21 501-28
+    Defensieraad"): (number, title, spans in the body) and the "Nr." line."""
+    text = doc.body
+    nr = NR_LINE_RE.search(text, 0, 3000)
+    if nr is None:
+        return [], None
+    out = []
+    for m in DOSSIER_LINE_RE.finditer(text, 0, nr.start()):
+        out.append((norm_dossier(m.group("dos")), m.group("title").strip(), m.start("dos"), m.end("dos"),
+                    m.start("title"), m.start("title") + len(m.group("title").strip())))
+    return out, nr
+
+
 def dossiers_and_number(doc: SourceDoc) -> tuple[list[Value], Value | None]:
     dossiers: list[Value] = []
     number: Value | None = None
@@ -67,8 +85,22 @@ def dossiers_and_number(doc: SourceDoc) -> tuple[list[Value], Value | None]:
             dossiers.append(_v_orig(norm_dossier(dm.group(0)), s, s + len(dm.group(0)), "rule:footer-dossier"))
         number = _v_orig(m.group("nr"), m.start("nr"), m.end("nr"), "rule:footer-number")
         return dossiers, number
+    printed, nr = printed_dossiers(doc)
     idm = KST_ID_RE.match(doc.doc_id)
+    if printed and nr is not None and (idm is None or norm_dossier(idm.group("dos")) == printed[0][0]):
+        for dos, _t, a, b, _c, _d in printed:
+            if dos not in [v.value for v in dossiers]:
+                dossiers.append(_v(doc, dos, a, b, "rule:dossier-header-line"))
+        number = _v(doc, nr.group("nr"), nr.start("nr"), nr.end("nr"), "rule:number-header-line")
+        if idm is None or idm.group("nr") == number.value:
+            return dossiers, number
+        dossiers, number = [], None
     ident = identifier(doc)
+    for f in doc.header:
+        fm = re.fullmatch(r"(\d{4,5}(?:-[0-9A-Z]+)?)\s*nr\.\s*(\d+)", f.value) if f.name == "Dossier- en ondernummer" else None
+        if fm and idm and norm_dossier(fm.group(1)) == norm_dossier(idm.group("dos")):
+            ev = Evidence(f.span, "rule:metadata-table-dossier")
+            return [Value(norm_dossier(fm.group(1)), ev)], Value(fm.group(2), ev)
     if idm:
         dossiers.append(Value(norm_dossier(idm.group("dos")), ident.evidence))
         number = Value(idm.group("nr"), ident.evidence)
@@ -78,15 +110,40 @@ def dossiers_and_number(doc: SourceDoc) -> tuple[list[Value], Value | None]:
     return dossiers, number
 
 
-def vergaderjaar(doc: SourceDoc) -> Value | None:
-    m = VJ_RE.search(doc.text)
-    if m:
-        return _v_orig(norm_vergaderjaar(m.group("vj")), m.start("vj"), m.end("vj"), "rule:vergaderjaar-printed")
+def dossier_title(doc: SourceDoc, dossiers: list[Value]) -> Value | None:
+    """The dossier title as the document prints it ("28 676 NAVO"), for its first dossier."""
+    printed, _nr = printed_dossiers(doc)
+    if printed and dossiers and printed[0][0] == dossiers[0].value:
+        _d, title, _a, _b, c, d = printed[0]
+        return _v(doc, title, c, d, "rule:dossier-title-header-line")
     return None
 
 
-def doc_date(doc: SourceDoc) -> tuple[Value | None, Value | None]:
-    """The document's own date (and the place of a letter's place-and-date line)."""
+OWN_VJ_RE = re.compile(
+    r"(?m)^[ \t]*[Vv]ergaderjaar[ \t]+(?P<vj>\d{4}\s*[–-]\s*\d{4})[ \t|]*$"
+    r"|Tweede Kamer, vergaderjaar\s+(?P<vj2>\d{4}\s*[–-]\s*\d{4})"
+    r"|Zie ook Aanhangsel Handelingen,?\s+vergaderjaar\s+(?P<vj3>\d{4}\s*[–-]\s*\d{4})"
+)
+
+
+def vergaderjaar(doc: SourceDoc) -> Value | None:
+    """The vergaderjaar the document prints for itself (running footer, header line, self-reference)."""
+    m = OWN_VJ_RE.search(doc.text)
+    if m:
+        g = next(k for k in ("vj", "vj2", "vj3") if m.group(k))
+        return _v_orig(norm_vergaderjaar(m.group(g)), m.start(g), m.end(g), "rule:vergaderjaar-printed")
+    for f in doc.header:
+        if f.name == "Vergaderjaar" and re.fullmatch(r"\d{4}\s*[–-]\s*\d{4}", f.value):
+            return Value(norm_vergaderjaar(f.value), Evidence(f.span, "rule:vergaderjaar-site-header"))
+    return None
+
+
+def doc_date(doc: SourceDoc, answer: bool = False) -> tuple[Value | None, Value | None]:
+    """The document's own date (and the place of a letter's place-and-date line).
+
+    A letter's "Den Haag, 9 april 2020"; a report's "Vastgesteld"; a motie's "Voorgesteld"; for Kamervragen the
+    date submitted ("ingezonden", a site header's "Ingediend"), and for an answer the date received ("ontvangen").
+    """
     text = doc.body
     m = PLACE_DATE_RE.search(text)
     if m:
@@ -94,21 +151,37 @@ def doc_date(doc: SourceDoc) -> tuple[Value | None, Value | None]:
         if d:
             place = _v(doc, m.group("place"), m.start("place"), m.end("place"), "rule:letter-place-date-line")
             return _v(doc, d.isoformat(), m.start("date"), m.end("date"), "rule:letter-place-date-line"), place
-    m = STATED_DATE_RE.search(text)
-    if m:
-        d = parse_date(m.group("date"))
-        if d:
-            return _v(doc, d.isoformat(), m.start("date"), m.end("date"), f"rule:date-{m.group('kind').lower()}"), None
+    found = [(mm, parse_date(mm.group("date"))) for mm in STATED_DATE_RE.finditer(text)]
+    found = [(mm, d) for mm, d in found if d]
+    if answer:
+        received = [(mm, d) for mm, d in found if mm.group("kind").lower() == "ontvangen"]
+        found = received or found
+    if found:
+        mm, d = found[0]
+        return _v(doc, d.isoformat(), mm.start("date"), mm.end("date"), f"rule:date-{mm.group('kind').lower()}"), None
+    for f in doc.header:
+        if f.name in ("Ingediend",) and not answer:
+            d = parse_date(f.value)
+            if d:
+                return Value(d.isoformat(), Evidence(f.span, "rule:date-site-header-submitted")), None
     return None, None
 
 
 def doc_type(doc: SourceDoc, signatories: list[Signatory], has_date_line: bool) -> Value | None:
-    for field in doc.header:
-        pass
     for pat, t in DOC_TYPES:
         m = re.search(pat, doc.text[:4000], re.MULTILINE)
         if m:
             return _v_orig(t, m.start(), m.end(), "rule:doctype-self-named")
+    # a committee report by its form: "Vastgesteld", "overleg gevoerd", "(geredigeerd) woordelijk verslag"
+    body = doc.body[:4000]
+    if re.search(r"\bVastgesteld\s+\d", body):
+        if re.search(r"\boverleg gevoerd\b", body) and re.search(r"\bwoordelijk verslag\b", body):
+            m = re.search(r"\boverleg gevoerd\b", body)
+            assert m is not None
+            return _v(doc, "verslag van een algemeen overleg", m.start(), m.end(), "rule:doctype-report-form")
+        m = re.search(r"\bvragen en opmerkingen voorgelegd\b", body)
+        if m:
+            return _v(doc, "verslag van een schriftelijk overleg", m.start(), m.end(), "rule:doctype-report-form")
     # a letter: place-and-date line, signed by an office holder
     if has_date_line and any(s.role and re.match(r"(?i)(minister|staatssecretaris)", s.role) for s in signatories):
         ev = signatories[0].evidence

@@ -14,13 +14,39 @@ from kamerkg.extract.dates import DateMention, find_dates
 from kamerkg.model import Citation, Evidence, Meeting, Mention, SourceDoc
 
 TRIGGER = (
-    r"(?:bijeenkomst|vergadering|videoteleconferentie|videoconferentie|ministeri[eë]le(?:\s+bijeenkomst)?|"
+    r"(?:bijeenkomst|vergadering|videoteleconferentie|videoconferentie|ministeri[eë]le(?:\s+bijeenkomst)?|werksessie|"
+    r"[Bb]estuursraad|[Aa]lgemeen\s+[Oo]verleg|[Ss]chriftelijk\s+[Oo]verleg|"
     r"[Tt]op|NAVO-[Tt]op|[Tt]opontmoeting|overleg|conferentie|commissiedebat|Raad\s+[A-Z][\w-]*(?:\s+(?:Zaken|\(\w+\)))?|"
     r"Europese\s+Raad|Defensieraad|Navo-top|NAVO-top)"
 )
-MODIFIER = r"(?:(?:ingelaste|informele|extra|gezamenlijke|formele|reguliere|eerstvolgende|volgende|jaarlijkse)\s+)*"
+MODIFIER = (
+    r"(?:(?:ingelaste|informele|Informele|extra|gezamenlijke|formele|reguliere|eerstvolgende|volgende|jaarlijkse|"
+    r"JUMBO|Jumbo|(?:NAVO-|EU-)?ministeri[eë]le)\s+)*"
+)
 # "bijeenkomst van NAVO-ministers van Defensie op 15 april 2020"
-NOUN_BEFORE_DATE_RE = re.compile(rf"(?s).*(?<![\w-])(?P<desc>{TRIGGER}\b[^.;()]{{0,140}}?)\s+(?:op|van|d\.d\.)\s*$")
+NOUN_BEFORE_DATE_RE = re.compile(
+    rf"(?s).*(?<![\w-])(?P<desc>(?:NAVO-|Navo-|EU-)?{TRIGGER}\b(?:[^.;()]|\(\w{{2,10}}\)){{0,140}}?)\s+(?:(?:die|dat|welke)\s+)?(?:op|van|d\.d\.)\s*$"
+)
+# a meeting's name right before its date, without "op"/"van": "Raad Buitenlandse Zaken Defensie 30 en 31 januari 2024"
+NAME_BEFORE_DATE_RE = re.compile(
+    rf"(?s).*(?<![\w-])(?P<desc>(?:NAVO-|EU-)?{TRIGGER}(?:\s+[A-Z][\w-]*){{0,4}})\s+$"
+)
+# "op 11 juli twee separate werksessies plaatsvinden voor de Ministers van Buitenlandse Zaken en de Ministers van Defensie"
+DATE_THEN_NOUN_RE = re.compile(
+    r"^\s*(?:(?P<count>twee|drie|vier)\s+)?(?:(?:separate|aparte|afzonderlijke|informele|ingelaste|extra)\s+)*"
+    r"(?P<noun>werksessies?|bijeenkomsten?|vergaderingen?|sessies?|videoteleconferenties?)\s+(?:plaats(?:vinden)?\s+)?"
+    r"(?:voor|van|met)\s+(?P<who>[^.;:]{3,160}?)(?=[.;:]|\s+(?:plaats|waar|waarbij|die|en\s+zal)\b|$)"
+)
+# "Aansluitend op de RBZ Defensie zal er een Bestuursraad van het Europees Defensie Agentschap (EDA) plaatsvinden."
+FOLLOWING_RE = re.compile(
+    r"\b[Aa]ansluitend(?:\s+(?:op|aan))?\s+[^.;]{0,80}?\b(?:zal|zullen|vindt|vinden|volgt)\s+(?:er\s+)?(?:een|de|het)\s+"
+    rf"(?P<desc>{MODIFIER}(?:{TRIGGER}|[A-Z]?\w*(?:raad|bijeenkomst|vergadering|sessie|overleg))\b"
+    r"(?:[^.;()]|\(\w{2,10}\)){0,120}?)\s+(?:plaats(?:vinden)?|volgen)\b"
+)
+DOC_NOUN_RE = re.compile(
+    r"\b(?:brief|brieven|voorstel|fiche|mededeling|notitie|nota|artikel|bericht|motie|verzoek|bod|Kamerbrief)\b", re.I
+)
+IN_PLACE_RE = re.compile(r"\b(?:bijeen\s+)?(?:te|in)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
 # "Op 6 april jl. spraken de EU ministers van Defensie", "Op 11 en 12 juli komen NAVO-staatshoofden ... bijeen"
 DATE_FIRST_RE = re.compile(
     r"^[^.;]{0,40}?\b(?:spraken|spreken|vergaderden|vergaderen|kwamen|komen|komt|kwam|zullen|zal|ontmoeten|ontmoetten)\b"
@@ -35,7 +61,8 @@ FORMAT_RE = re.compile(r"videoteleconferentie|videoconferentie|\bVTC\b")
 EXTRA_RE = re.compile(r"\bingelast|\bextra\b", re.IGNORECASE)
 PLACE_AFTER_RE = re.compile(r"^\s*(?:jl\.\s*)?(?:te|in)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
 EXCLUDE_BEFORE_RE = re.compile(
-    r"(?:d\.d\.|Vastgesteld|Voorgesteld|ingezonden|ontvangen|Ingediend|brief van [^.]{0,80}|per abuis|datum van)\s*$",
+    r"(?:Vastgesteld|Voorgesteld|ingezonden|ontvangen|Ingediend|per abuis|datum van|Bij brief van|vanaf|tot en met|"
+    r"sinds|uiterlijk|voor|na)\s*$",
     re.IGNORECASE,
 )
 ATTEND_RE = re.compile(r"\b(?:aanwezig zijn|aanwezig zal zijn|deelnemen|nemen deel|schuiven aan|aanschuiven)\b")
@@ -94,34 +121,78 @@ def find_meetings(
         if EXCLUDE_BEFORE_RE.search(before):
             continue
         sa, sb = _sentence_bounds(text, dm.start)
+        clause_start = max(sa, text.rfind("\n", 0, dm.start) + 1) if text.rfind("\n", 0, dm.start) >= sa else sa
         desc = None
         desc_start = dm.start
-        m = NOUN_BEFORE_DATE_RE.search(text[sa : dm.start])
+        extra_meetings: list[tuple[str, int]] = []
+        place_in_desc: str | None = None
+        m = NOUN_BEFORE_DATE_RE.search(text[sa : dm.start]) or NAME_BEFORE_DATE_RE.search(text[clause_start : dm.start])
+        base = sa if m is not None and m.re is NOUN_BEFORE_DATE_RE else clause_start
         if m:
-            desc_start = sa + m.start("desc")
-            mod = re.search(rf"(?:{MODIFIER.rstrip('*')})+$", text[sa:desc_start])
+            # the date belongs to a document ("de brief van ... d.d. 18 november 2016") when a document noun
+            # stands between the meeting noun and the date
+            gap = text[base + m.start("desc") : dm.start]
+            if DOC_NOUN_RE.search(gap[len(m.group("desc").split()[0]):]) and re.search(r"d\.d\.\s*$|\bvan\s*$", gap):
+                m = None
+        if m:
+            desc_start = base + m.start("desc")
+            mod = re.search(rf"(?:{MODIFIER.rstrip('*')})+$", text[base:desc_start])
             if mod:
-                desc_start = sa + mod.start()
-            desc = re.sub(r"\s+", " ", text[desc_start:sa + m.end("desc")]).strip()
+                desc_start = base + mod.start()
+            desc = re.sub(r"\s+", " ", text[desc_start : base + m.end("desc")]).strip()
+            pin = re.search(r"\s+(?:in|te)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)$", desc)
+            if pin:  # "ministeriële NAVO-bijeenkomst in Krakow op 19 en 20 februari 2009"
+                place_in_desc = pin.group("place")
+                desc = desc[: pin.start()]
         else:
-            head = text[sa:dm.start]
-            if re.fullmatch(r"\s*(?:[Oo]p|[Tt]ijdens de bijeenkomst van)\s*", head):
+            head = text[sa : dm.start]
+            if DOC_NOUN_RE.search(head[-60:]) and re.search(r"(?:d\.d\.|\bvan)\s*$", head):
+                continue  # the date of a letter or proposal
+            nm = DATE_THEN_NOUN_RE.match(text[dm.end : sb])
+            if re.search(r"(?:^|\s)[Oo]p\s*$", head) and nm:
+                noun = nm.group("noun")
+                single = re.sub(r"(?<=[^s])s$|(?<=sessie)s$|en$", "", noun) if nm.group("count") else noun
+                parts = [nm.group("who")]
+                n = {"twee": 2, "drie": 3, "vier": 4}.get(nm.group("count") or "", 1)
+                if n > 1:
+                    split = re.split(r",\s*|\s+en\s+(?=de\s|het\s|[A-Z])", nm.group("who"))
+                    if len(split) == n:
+                        parts = split
+                desc = f"{single} {'van' if n > 1 else 'voor'} {_clean(parts[0])}"
+                desc_start = dm.start
+                extra_meetings = [(f"{single} van {_clean(p)}", dm.start) for p in parts[1:]]
+            elif re.search(r"(?:^|\n)\s*(?:Op|[Tt]ijdens de bijeenkomst van)\s*$|^\s*op\s*$", head):
                 m2 = DATE_FIRST_RE.search(text[dm.end : sb])
                 if m2 and MINISTERS_RE.search(m2.group("who") or ""):
                     who = re.sub(r"\s+", " ", m2.group("who")).strip()
                     who = re.sub(r"\s+(?:eveneens|ook|reeds|nog|opnieuw|al)$", "", who)
                     desc = f"bijeenkomst van {who}"
-            elif REPORTED_RE.search(text[dm.end : min(sb, dm.end + 40)]) and re.search(r"hebben\s+op\s*$", head):
-                subj = re.sub(r"\s+", " ", head).strip()
-                subj = re.sub(r"\s+hebben\s+op$", "", subj)
+            elif REPORTED_RE.search(text[dm.end : min(sb, dm.end + 40)]) and re.search(r"(?:hebben|heeft)\s+op\s*$", head):
+                subj = re.sub(r"\s+", " ", head[head.rfind("\n") + 1 :]).strip()
+                subj = re.sub(r"\s+(?:hebben|heeft)\s+op$", "", subj)
+                subj = re.sub(r"(?<=[a-z])\d{1,2}$", "", subj)  # a footnote marker
+                subj = re.sub(r"(?<=[a-z])\d{1,2}(?=\s)", "", subj)
                 desc = f"overleg van {subj[0].lower() + subj[1:]}" if subj else "overleg"
+                wm = re.match(r"\s*overleg gevoerd met\s+(?P<who>[^:;]{3,120}?),?\s+over\b", text[dm.end : sb])
+                if wm:
+                    desc += f" met {_clean(wm.group('who'))}"
         if not desc:
             continue
         ctx_end = dm.end
         pm = PLACE_AFTER_RE.match(text[dm.end : dm.end + 60])
-        place = pm.group("place") if pm else None
+        place = pm.group("place") if pm else place_in_desc
         if pm:
             ctx_end = dm.end + pm.end()
+        elif text[sa:dm.start].strip().lower().endswith("op") or "bijeen" in text[dm.end : sb]:
+            # "Op 11 en 12 juli komen NAVO-staatshoofden en -regeringsleiders bijeen in Vilnius"
+            clause_end = min([i for i in (text.find(",", dm.end, sb), text.find(".", dm.end, sb)) if i >= 0] or [sb])
+            pm2 = re.search(r"\bbijeen\s+(?:te|in)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)", text[dm.end : clause_end])
+            if pm2:
+                place = pm2.group("place")
+        for d2, s2 in extra_meetings:
+            _merge(meetings, Meeting(description=d2, start=dm.first, end=dm.last,
+                                     evidence=Evidence(doc.span(s2, sb), "rule:meeting-date-then-noun"),
+                                     gathering=_gathering(d2), announced=bool(anchor and dm.first >= anchor)))
         mt = Meeting(
             description=desc,
             start=dm.first,
@@ -144,7 +215,28 @@ def find_meetings(
                 break
         _merge(meetings, mt)
     _corefer(doc, meetings, mentions)
+    _following(doc, meetings, anchor)
     return meetings
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _following(doc: SourceDoc, meetings: list[Meeting], anchor: date | None) -> None:
+    """A meeting held right after another one ("Aansluitend op de RBZ Defensie zal er een Bestuursraad van het
+    EDA plaatsvinden") takes the date of the meeting mentioned last before it; no place is inferred."""
+    text = doc.body
+    for m in FOLLOWING_RE.finditer(text):
+        span = doc.span(m.start(), m.end())
+        prev = [mt for mt in meetings if mt.evidence.span.start < span.start and mt.start]
+        if not prev:
+            continue
+        ref = max(prev, key=lambda mt: mt.evidence.span.start)
+        desc = _clean(m.group("desc"))
+        mt = Meeting(description=desc, start=ref.start, end=ref.start, evidence=Evidence(span, "rule:meeting-following"),
+                     gathering=_gathering(desc), announced=ref.announced)
+        meetings.append(mt)
 
 
 def _merge(meetings: list[Meeting], mt: Meeting) -> None:

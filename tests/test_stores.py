@@ -381,6 +381,11 @@ def test_refused_write_names_no_secret(fake_store: str, dist: Path) -> None:
     assert "403" in str(e.value) and "s3cret-pw" not in str(e.value) and "ann" not in str(e.value)
 
 
+def test_parallel_puts_load_the_same(oxigraph: Target, dist: Path) -> None:
+    kload.load(dist, oxigraph.store_url, workers=3)
+    assert count_triples(oxigraph.query_url) == expected_counts(dist)
+
+
 def test_busy_store_is_retried(fake_store: str, dist: Path) -> None:
     RecordingStore.fail_first = 2
     report = kload.load(dist, fake_store)

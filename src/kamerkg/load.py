@@ -27,10 +27,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import queue
 import shlex
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -311,6 +313,37 @@ class GraphStore:
 # ----------------------------------------------------------------------------- load
 
 
+def _put_graphs(
+    gs: GraphStore, graphs: dict[str, list[ox.Triple]], workers: int, auth: Auth, timeout: float
+) -> int:
+    """PUT every graph, with ``gs`` or with ``workers`` clients of their own; their request count."""
+    if workers <= 1 or len(graphs) < 2:
+        for i, (g, triples) in enumerate(graphs.items(), 1):
+            gs.put(g, triples)
+            log.debug("PUT %d/%d <%s> (%d triples)", i, len(graphs), g, len(triples))
+        return 0
+    clients: queue.Queue[GraphStore] = queue.Queue()
+    made = [GraphStore(gs.endpoint, auth, timeout=timeout) for _ in range(min(workers, len(graphs)))]
+    for c in made:
+        clients.put(c)
+
+    def put(item: tuple[str, list[ox.Triple]]) -> None:
+        c = clients.get()
+        try:
+            c.put(*item)
+        finally:
+            clients.put(c)
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(made)) as pool:
+            for _ in pool.map(put, graphs.items()):
+                pass
+    finally:
+        for c in made:
+            c.close()
+    return sum(c.requests for c in made)
+
+
 def load(
     dist_dir: Path | str,
     store_url: str,
@@ -320,13 +353,15 @@ def load(
     graph_store_path: str | None = None,
     timeout: float = 120.0,
     manifest: bool = True,
+    workers: int = 1,
 ) -> LoadReport:
     """Replace every graph of ``dist_dir/kamerkg.nq`` in the Graph Store at ``store_url``.
 
     ``auth`` is ``None``, ``("basic", user, password)``, ``("digest", user, password)`` or
     ``("bearer", token)``. With ``dry_run`` nothing is written; the manifest is read if the store
     answers, to list the stale graphs. ``manifest=False`` skips the manifest graph (and so the
-    deletion of stale graphs).
+    deletion of stale graphs). ``workers`` > 1 sends that many PUTs at once, each worker with its
+    own connection (and its own Digest state).
     """
     t0 = time.perf_counter()
     graphs = read_dataset(Path(dist_dir))
@@ -350,15 +385,13 @@ def load(
         old = gs.manifest() if manifest else None
         if manifest:
             gs.put_manifest((old or set()) | set(graphs))
-        for i, (g, triples) in enumerate(graphs.items(), 1):
-            gs.put(g, triples)
-            log.debug("PUT %d/%d <%s> (%d triples)", i, len(graphs), g, len(triples))
+        extra = _put_graphs(gs, graphs, workers, auth, timeout)
         if manifest:
             for g in sorted((old or set()) - set(graphs)):
                 gs.delete(g)
                 report.deleted.append(g)
             gs.put_manifest(graphs)
-        report.requests = gs.requests
+        report.requests = gs.requests + extra
     report.seconds = time.perf_counter() - t0
     log.info("%s", report.summary())
     return report
@@ -487,6 +520,7 @@ def _run(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         graph_store_path=args.graph_store_path,
         timeout=args.timeout,
+        workers=args.workers,
     )
     if args.dry_run:
         for g, n in report.graphs.items():
@@ -530,4 +564,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument(
         "--timeout", type=float, default=120.0, metavar="S", help="seconds per request (default 120)"
     )
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="PUTs at once (default 1)")
     p.set_defaults(func=_run)

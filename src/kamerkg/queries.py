@@ -96,7 +96,9 @@ def run_endpoint(endpoint: str, text: str, timeout: int = 60) -> Result:
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     sw = SPARQLWrapper(endpoint, agent="kamerkg/0.1 (https://w3id.org/kamerkg/)")
-    sw.setQuery(text)
+    # SPARQLWrapper guesses the query form with a regex that reads comments too (a header saying
+    # "address" made it an ADD update, sent as update=); drop whole-line comments before it guesses.
+    sw.setQuery("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")))
     sw.setReturnFormat(JSON)
     sw.setTimeout(timeout)
     sw.setMethod("POST")

@@ -1,0 +1,628 @@
+"""``kamerkg serve``: the published ``dist/`` as dereferenceable linked data and a SPARQL endpoint.
+
+URL layout (the resource ``<base>X`` is served at ``http://HOST:PORT/X``, so the same app works behind a
+proxy under the real base; every redirect ``Location`` is relative, so a path prefix survives):
+
+* ``/id/X`` (a thing, not a document): ``303 See Other`` to a document about it, chosen by ``Accept``
+  (or ``?format=``) per the W3C note "Cool URIs for the Semantic Web": ``/page/X.html``, ``.ttl``,
+  ``.nt``, ``.jsonld`` or ``.rdf``. ``/id/X.ttl`` (an extension) redirects to ``/page/X.ttl``.
+* ``/page/X`` (the generic document): ``200`` with the negotiated variant, ``Vary: Accept`` and
+  ``Content-Location``; ``/page/X.<ext>`` are the static variants written by ``kamerkg build``.
+* ``/def`` (the ontology; its terms are hash IRIs ``/def#T``): 303 to ``/ontology/index.html`` or
+  ``/ontology/kamerkg.ttl``; ``/void`` (the dataset description, hash IRIs ``/void#dataset``): 303 to
+  ``/void.ttl``.
+* ``/sparql``: SPARQL 1.1 Protocol, read-only, with a time limit and a row limit; ``/query``: HTML page
+  offering the ready-made queries.
+* everything else: files of ``dist/site/``, then of ``dist/`` (dumps, ``context.jsonld``, ``ontology/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs
+from xml.sax.saxutils import escape as xml_escape
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from kamerkg.config import Settings
+from kamerkg.config import settings as make_settings
+from kamerkg.errors import KamerkgError
+from kamerkg.queries import load_queries
+from kamerkg.store import open_store
+
+# RDF variants of a resource page: extension -> media type (HTML first: it wins a tie such as */*)
+RDF_VARIANTS = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+}
+ALIASES = {
+    "application/x-turtle": "ttl",
+    "application/json": "jsonld",
+    "text/plain": "nt",
+    "application/xhtml+xml": "html",
+    "application/xml": "rdf",
+    "turtle": "ttl",
+    "json-ld": "jsonld",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "rdfxml": "rdf",
+    "xml": "rdf",
+}
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".ttl": "text/turtle; charset=utf-8",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".svg": "image/svg+xml",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".rq": "application/sparql-query",
+}
+SPARQL_RESULTS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+SPARQL_RESULT_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
+GRAPH_RESULTS = {
+    "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
+    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+    "rdf": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+}
+UPDATE_RE = re.compile(
+    r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I
+)
+
+
+# ------------------------------------------------------------------------- content negotiation
+def parse_accept(header: str | None) -> list[tuple[str, float, int]]:
+    """Media ranges of an ``Accept`` header as (range, q, position), best first."""
+    out = []
+    for i, part in enumerate((header or "*/*").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        mr = fields[0].lower()
+        if not mr:
+            continue
+        q = 1.0
+        for f in fields[1:]:
+            if f.lower().startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        out.append((mr, q, i))
+    return out
+
+
+def negotiate(
+    header: str | None, offers: dict[str, str], aliases: dict[str, str] | None = None
+) -> str | None:
+    """The key of ``offers`` (key -> media type) that ``Accept`` prefers; ties go to the offer order."""
+    aliases = aliases or {}
+    best: tuple[float, int, int] | None = None
+    choice = None
+    keys = list(offers)
+    for mr, q, _pos in parse_accept(header):
+        if q <= 0:
+            continue
+        for rank, key in enumerate(keys):
+            mt = offers[key]
+            if mr == mt or aliases.get(mr) == key:
+                spec = 3
+            elif mr.endswith("/*") and mt.startswith(mr[:-1]):
+                spec = 2
+            elif mr == "*/*":
+                spec = 1
+            else:
+                continue
+            score = (q, spec, -rank)
+            if best is None or score > best:
+                best, choice = score, key
+    return choice
+
+
+def _fmt_param(value: str | None, offers: dict[str, str], aliases: dict[str, str]) -> str | None:
+    if value is None:
+        return None
+    v = value.strip().lower()
+    if v in offers:
+        return v
+    if v in aliases:
+        return aliases[v]
+    for k, mt in offers.items():
+        if v == mt:
+            return k
+    raise ValueError(v)
+
+
+# ------------------------------------------------------------------------- SPARQL results
+@dataclass
+class Limits:
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    concurrency: int = 4
+
+
+class QueryTimeout(Exception):
+    pass
+
+
+def _binding_json(t: object) -> dict[str, str]:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Literal):
+        d = {"type": "literal", "value": t.value}
+        if t.language:
+            d["xml:lang"] = t.language
+        elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            d["datatype"] = t.datatype.value
+        return d
+    return {"type": "literal", "value": str(t)}
+
+
+def _binding_xml(t: object) -> str:
+    if isinstance(t, ox.NamedNode):
+        return f"<uri>{xml_escape(t.value)}</uri>"
+    if isinstance(t, ox.BlankNode):
+        return f"<bnode>{xml_escape(t.value)}</bnode>"
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return f'<literal xml:lang="{xml_escape(t.language)}">{xml_escape(t.value)}</literal>'
+        if t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            return f'<literal datatype="{xml_escape(t.datatype.value)}">{xml_escape(t.value)}</literal>'
+        return f"<literal>{xml_escape(t.value)}</literal>"
+    return f"<literal>{xml_escape(str(t))}</literal>"
+
+
+def _tsv_term(t: object) -> str:
+    if t is None:
+        return ""
+    s = str(t)  # pyoxigraph terms print in N-Triples syntax, as TSV results want
+    return s.replace("\t", "\\t").replace("\n", "\\n")
+
+
+def render_solutions(variables: list[str], rows: list[list[object]], fmt: str, truncated: bool) -> bytes:
+    if fmt == "json":
+        doc = {
+            "head": {"vars": variables},
+            "results": {
+                "bindings": [
+                    {v: _binding_json(t) for v, t in zip(variables, r, strict=True) if t is not None}
+                    for r in rows
+                ]
+            },
+        }
+        if truncated:
+            doc["head"]["link"] = ["#truncated"]  # type: ignore[index]
+        return json.dumps(doc, ensure_ascii=False).encode()
+    if fmt == "xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+        out += [f'<variable name="{xml_escape(v)}"/>' for v in variables]
+        out.append("</head>\n<results>")
+        for r in rows:
+            out.append("<result>")
+            for v, t in zip(variables, r, strict=True):
+                if t is not None:
+                    out.append(f'<binding name="{xml_escape(v)}">{_binding_xml(t)}</binding>')
+            out.append("</result>")
+        out.append("</results>\n</sparql>\n")
+        return "\n".join(out).encode()
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(variables)
+        for r in rows:
+            w.writerow(["" if t is None else t.value for t in r])  # type: ignore[attr-defined]
+        return buf.getvalue().encode()
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join(_tsv_term(t) for t in r) for r in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def render_boolean(value: bool, fmt: str) -> bytes:
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+            f"<boolean>{str(value).lower()}</boolean></sparql>\n"
+        ).encode()
+    if fmt in ("csv", "tsv"):
+        return f"{str(value).lower()}\n".encode()
+    return json.dumps({"head": {}, "boolean": value}).encode()
+
+
+# ------------------------------------------------------------------------- the app
+class App:
+    def __init__(self, dist: Path, s: Settings, limits: Limits | None = None) -> None:
+        self.dist = Path(dist).resolve()
+        self.site = self.dist / "site"
+        self.s = s
+        self.limits = limits or Limits()
+        self.store = open_store(self.dist)
+        self.slots = threading.BoundedSemaphore(self.limits.concurrency)
+        try:
+            self.queries = list(load_queries(s.queries_dir).values())
+        except KamerkgError:
+            self.queries = []
+
+    # ---- files
+    def _file(self, rel: str) -> Path | None:
+        rel = rel.lstrip("/")
+        if "\x00" in rel or any(part == ".." for part in rel.split("/")):
+            return None
+        for root in (self.site, self.dist):
+            p = (root / rel).resolve()
+            if p.is_relative_to(root) and p.is_file():
+                return p
+            if rel == "" or rel.endswith("/"):
+                idx = (root / rel / "index.html").resolve()
+                if idx.is_relative_to(root) and idx.is_file():
+                    return idx
+        return None
+
+    def _send(self, path: Path, vary: bool = False, location: str | None = None) -> Response:
+        headers = {"Access-Control-Allow-Origin": "*"}
+        if vary:
+            headers["Vary"] = "Accept"
+        if location:
+            headers["Content-Location"] = location
+        mt = MEDIA_TYPES.get(path.suffix, "application/octet-stream")
+        return FileResponse(path, media_type=mt, headers=headers)
+
+    # ---- dereferencing
+    def _choose(self, request: Request) -> str | Response:
+        try:
+            fmt = _fmt_param(request.query_params.get("format"), RDF_VARIANTS, ALIASES)
+        except ValueError as e:
+            return _error(400, f"unknown format {e}; use one of: {', '.join(RDF_VARIANTS)}")
+        if fmt:
+            return fmt
+        chosen = negotiate(request.headers.get("accept"), RDF_VARIANTS, ALIASES)
+        if chosen is None:
+            return _error(
+                406, "not acceptable; this resource is available as: " + ", ".join(RDF_VARIANTS.values())
+            )
+        return chosen
+
+    async def thing(self, request: Request) -> Response:
+        """``/id/X``: 303 to the document about X in the negotiated format."""
+        rest = request.path_params["rest"]
+        ext = None
+        if not (self.site / "page" / f"{rest}.html").is_file():
+            stem, dot, e = rest.rpartition(".")
+            if dot and e in RDF_VARIANTS and (self.site / "page" / f"{stem}.html").is_file():
+                rest, ext = stem, e
+            else:
+                return _error(404, f"no resource {self.s.ids}{rest}")
+        chosen = ext or self._choose(request)
+        if isinstance(chosen, Response):
+            return chosen
+        depth = request.url.path.count("/") - 1  # from /id/a/b to the root: ../../
+        target = "../" * depth + f"page/{rest}.{chosen}"
+        return _see_other(target)
+
+    async def page(self, request: Request) -> Response:
+        rest = request.path_params["rest"]
+        f = self._file(f"page/{rest}")
+        if f is not None:
+            return self._send(f)
+        if not (self.site / "page" / f"{rest}.html").is_file():
+            return _error(404, f"no page {rest}")
+        chosen = self._choose(request)
+        if isinstance(chosen, Response):
+            return chosen
+        name = rest.rsplit("/", 1)[-1]
+        return self._send(self.site / "page" / f"{rest}.{chosen}", vary=True, location=f"{name}.{chosen}")
+
+    async def ontology(self, request: Request) -> Response:
+        chosen = self._choose(request)
+        if isinstance(chosen, Response):
+            return chosen
+        return _see_other("ontology/index.html" if chosen == "html" else "ontology/kamerkg.ttl")
+
+    async def void(self, request: Request) -> Response:
+        chosen = self._choose(request)
+        if isinstance(chosen, Response):
+            return chosen
+        return _see_other("index.html" if chosen == "html" else "void.ttl")
+
+    async def static(self, request: Request) -> Response:
+        rel = request.path_params.get("rest", "")
+        f = self._file(rel)
+        if f is None and rel and "." not in rel.rsplit("/", 1)[-1]:
+            f = self._file(rel + ".html")
+        if f is None:
+            return _error(404, f"not found: /{rel}")
+        return self._send(f)
+
+    # ---- SPARQL
+    async def query_page(self, request: Request) -> Response:
+        from kamerkg.publish.site import environment, script_json
+
+        qs = [
+            {"name": q.name, "title": q.title, "description": q.description, "text": q.text}
+            for q in self.queries
+        ]
+        name = request.query_params.get("run")
+        initial = next(
+            (q["text"] for q in qs if q["name"] == name),
+            qs[0]["text"] if qs else "SELECT * { ?s ?p ?o } LIMIT 10",
+        )
+        html = (
+            environment()
+            .get_template("query.html")
+            .render(
+                root="",
+                title="SPARQL",
+                endpoint=str(request.url_for("sparql")),
+                queries=qs,
+                initial=initial,
+                queries_json=script_json(qs),
+                max_rows=self.limits.max_rows,
+                timeout=self.limits.timeout,
+            )
+        )
+        return Response(html, media_type="text/html; charset=utf-8")
+
+    async def sparql(self, request: Request) -> Response:
+        params = dict(request.query_params)
+        query: str | None = params.get("query")
+        default_graphs = request.query_params.getlist("default-graph-uri")
+        named_graphs = request.query_params.getlist("named-graph-uri")
+        if request.method == "POST":
+            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            body = (await request.body()).decode("utf-8", errors="replace")
+            if ctype == "application/x-www-form-urlencoded":
+                form = parse_qs(body, keep_blank_values=True)
+                if "update" in form:
+                    return _error(403, "this endpoint is read-only: SPARQL Update is refused")
+                query = (form.get("query") or [None])[0]
+                default_graphs += form.get("default-graph-uri", [])
+                named_graphs += form.get("named-graph-uri", [])
+                for k in ("format", "timeout"):
+                    if k in form:
+                        params[k] = form[k][0]
+            elif ctype == "application/sparql-update":
+                return _error(403, "this endpoint is read-only: SPARQL Update is refused")
+            elif ctype == "application/sparql-query":
+                query = body
+            else:
+                return _error(
+                    415, "POST a query as application/x-www-form-urlencoded or application/sparql-query"
+                )
+        elif "update" in params:
+            return _error(403, "this endpoint is read-only: SPARQL Update is refused")
+        if not query:
+            if negotiate(request.headers.get("accept"), {"html": "text/html"}) == "html" and "text/html" in (
+                request.headers.get("accept") or ""
+            ):
+                return await self.query_page(request)
+            return _error(400, "missing 'query' parameter (SPARQL 1.1 Protocol)")
+        if UPDATE_RE.match(query):
+            return _error(403, "this endpoint is read-only: SPARQL Update is refused")
+        try:
+            timeout = min(float(params.get("timeout", self.limits.timeout)), self.limits.timeout)
+        except ValueError:
+            return _error(400, "timeout must be a number of seconds")
+        if not self.slots.acquire(blocking=False):
+            return _error(503, "too many queries running; try again", {"Retry-After": "2"})
+        deadline = time.monotonic() + timeout
+        # a daemon thread, not the loop's executor: an evaluation that overruns cannot be interrupted inside
+        # Oxigraph, and must neither block the answer (503 below) nor the server's exit
+        loop = asyncio.get_running_loop()
+        task: asyncio.Future[Response] = loop.create_future()
+        fmt, accept = params.get("format"), request.headers.get("accept")
+        args = (query, default_graphs, named_graphs, fmt, accept, deadline)
+
+        def work() -> None:
+            try:
+                res: Response | BaseException = self._evaluate(*args)
+            except BaseException as e:  # noqa: BLE001 - handed to the waiting request
+                res = e
+            loop.call_soon_threadsafe(_settle, task, res)
+
+        threading.Thread(target=work, name="sparql-query", daemon=True).start()
+        try:
+            return await asyncio.wait_for(task, timeout + 0.5)
+        except (TimeoutError, QueryTimeout):
+            return _error(503, f"query timed out after {timeout:g} s")
+
+    def _evaluate(
+        self,
+        query: str,
+        default_graphs: list[str],
+        named_graphs: list[str],
+        fmt: str | None,
+        accept: str | None,
+        deadline: float,
+    ) -> Response:
+        try:
+            kw: dict[str, object] = {}
+            if default_graphs:
+                kw["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            else:
+                kw["use_default_graph_as_union"] = True
+            if named_graphs:
+                kw["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            try:
+                res = self.store.query(query, **kw)  # type: ignore[arg-type]
+            except (SyntaxError, ValueError, OSError) as e:
+                return _error(400, f"bad query: {e}")
+            if isinstance(res, ox.QueryBoolean):
+                f = self._results_format(fmt, accept)
+                if isinstance(f, Response):
+                    return f
+                return Response(render_boolean(bool(res), f), media_type=SPARQL_RESULTS[f], headers=_cors())
+            if isinstance(res, ox.QuerySolutions):
+                f = self._results_format(fmt, accept)
+                if isinstance(f, Response):
+                    return f
+                variables = [v.value for v in res.variables]
+                rows, truncated = self._collect((list(sol) for sol in res), deadline)
+                headers = _cors()
+                if truncated:
+                    headers["X-Kamerkg-Truncated"] = f"results cut at {self.limits.max_rows} rows"
+                body = render_solutions(variables, rows, f, truncated)
+                return Response(body, media_type=SPARQL_RESULTS[f], headers=headers)
+            g = self._graph_format(fmt, accept)
+            if isinstance(g, Response):
+                return g
+            triples, truncated = self._collect(iter(res), deadline)
+            headers = _cors()
+            if truncated:
+                headers["X-Kamerkg-Truncated"] = f"results cut at {self.limits.max_rows} triples"
+            mt, rdf_fmt = GRAPH_RESULTS[g]
+            if g == "jsonld":
+                from kamerkg.mapping import prefixes
+                from kamerkg.publish.jsonld import Compactor, dumps
+
+                c = Compactor(triples, prefixes(self.s))  # type: ignore[arg-type]
+                doc = c.document("", triples)  # type: ignore[arg-type]
+                doc["@context"] = c.context()
+                return Response(dumps(doc), media_type=mt, headers=headers)
+            from kamerkg.mapping import prefixes
+
+            px = prefixes(self.s) if rdf_fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+            data = ox.serialize(triples, format=rdf_fmt, **({"prefixes": px} if px else {})) or b""
+            return Response(data, media_type=mt, headers=headers)
+        except QueryTimeout:
+            return _error(503, "query timed out")
+        except (SyntaxError, ValueError, OSError) as e:
+            return _error(400, f"query failed: {e}")
+        finally:
+            self.slots.release()
+
+    def _collect(self, it: Iterator[object], deadline: float) -> tuple[list, bool]:  # type: ignore[type-arg]
+        out = []
+        for i, x in enumerate(it):
+            if i >= self.limits.max_rows:
+                return out, True
+            if time.monotonic() > deadline:
+                raise QueryTimeout()
+            out.append(x)
+        return out, False
+
+    def _results_format(self, fmt: str | None, accept: str | None) -> str | Response:
+        try:
+            f = _fmt_param(fmt, SPARQL_RESULTS, SPARQL_RESULT_ALIASES)
+        except ValueError as e:
+            return _error(400, f"unknown results format {e}; use one of: {', '.join(SPARQL_RESULTS)}")
+        if f:
+            return f
+        if not accept or accept.strip() in ("*/*", ""):
+            return "json"
+        chosen = negotiate(accept, SPARQL_RESULTS, SPARQL_RESULT_ALIASES)
+        return chosen or _error(406, "results available as: " + ", ".join(SPARQL_RESULTS.values()))
+
+    def _graph_format(self, fmt: str | None, accept: str | None) -> str | Response:
+        offers = {k: v[0] for k, v in GRAPH_RESULTS.items()}
+        try:
+            f = _fmt_param(fmt, offers, ALIASES)
+        except ValueError as e:
+            return _error(400, f"unknown RDF format {e}; use one of: {', '.join(offers)}")
+        if f:
+            return f
+        if not accept or accept.strip() in ("*/*", ""):
+            return "ttl"
+        chosen = negotiate(accept, offers, ALIASES)
+        return chosen or _error(406, "graph results available as: " + ", ".join(offers.values()))
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/sparql", self.sparql, methods=["GET", "POST"], name="sparql"),
+            Route("/query", self.query_page, methods=["GET"]),
+            Route("/id/{rest:path}", self.thing, methods=["GET", "HEAD"]),
+            Route("/page/{rest:path}", self.page, methods=["GET", "HEAD"]),
+            Route("/def", self.ontology, methods=["GET", "HEAD"]),
+            Route("/void", self.void, methods=["GET", "HEAD"]),
+            Route("/", self.static, methods=["GET", "HEAD"]),
+            Route("/{rest:path}", self.static, methods=["GET", "HEAD"]),
+        ]
+
+
+def _settle(fut: asyncio.Future[Response], res: Response | BaseException) -> None:
+    if fut.done():  # the request already answered 503
+        return
+    if isinstance(res, BaseException):
+        fut.set_exception(res)
+    else:
+        fut.set_result(res)
+
+
+def _cors() -> dict[str, str]:
+    return {"Access-Control-Allow-Origin": "*"}
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(message + "\n", status_code=status, headers={**_cors(), **(headers or {})})
+
+
+def _see_other(location: str) -> Response:
+    return Response(status_code=303, headers={"Location": location, "Vary": "Accept", **_cors()})
+
+
+def create_app(dist: str | Path = "dist", base: str | None = None, limits: Limits | None = None) -> Starlette:
+    app = App(Path(dist), make_settings(base), limits)
+    starlette = Starlette(routes=app.routes())
+    starlette.state.kamerkg = app
+    return starlette
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "serve", help="serve dist/ as linked data (content negotiation, 303s) with a SPARQL endpoint"
+    )
+    p.add_argument("--dist", default="dist", help="published folder to serve (default: dist)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default: 8080; 0 picks a free one)")
+    p.add_argument(
+        "--timeout", type=float, default=10.0, help="SPARQL query time limit in seconds (default: 10)"
+    )
+    p.add_argument("--max-rows", type=int, default=10_000, help="SPARQL result row limit (default: 10000)")
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import socket
+
+    import uvicorn
+
+    app = create_app(args.dist, args.base, Limits(timeout=args.timeout, max_rows=args.max_rows))
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(
+        f"kamerkg: serving {args.dist}/ at http://{shown}:{port}/ (SPARQL at http://{shown}:{port}/sparql)",
+        flush=True,
+    )
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    return 0

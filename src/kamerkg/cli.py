@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "kamerkg.evaluate",
     "kamerkg.report",
     "kamerkg.conflicts",  # adds "report conflicts"; after kamerkg.report
+    "kamerkg.fetch",
     "kamerkg.serve",
 ]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS
@@ -44,6 +45,37 @@ PREFIXES = {
     "time": "http://www.w3.org/2006/time#",
     "wd": str(WD),
 }
+
+
+class _Terms:
+    """A namespace whose terms are made once: rdflib makes (and checks) a new URIRef on every attribute
+    access, which was a tenth of the build time (issue 6 profile)."""
+
+    def __init__(self, ns: Namespace) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        v = getattr(self._ns, name)
+        setattr(self, name, v)
+        return v
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._ns[name]
+
+    def __str__(self) -> str:
+        return str(self._ns)
+
+
+@lru_cache(maxsize=8)
+def _vocab_terms(vocab: str) -> _Terms:
+    return _Terms(Namespace(vocab))
+
+
+RDF, RDFS, XSD, DCTERMS, FOAF, ORG, OWL, PROV, SKOS, OA, SCHEMA = (  # type: ignore[misc,assignment]
+    _Terms(n) for n in (RDF, RDFS, XSD, DCTERMS, FOAF, ORG, OWL, PROV, SKOS, OA, SCHEMA)
+)
 
 
 def prefixes(settings: Settings) -> dict[str, str]:
@@ -93,7 +125,7 @@ class _Builder:
     def __init__(self, settings: Settings, reg: Registers, doc_id: str) -> None:
         self.s = settings
         self.reg = reg
-        self.K = Namespace(settings.vocab)
+        self.K = _vocab_terms(settings.vocab)
         self.g = TripleSet(graph_iri(settings, doc_id))
         self.doc = doc_iri(settings, doc_id)
         self.n_ev = 0
@@ -230,7 +262,8 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
         g.add((e, SKOS.prefLabel, Literal(mi.label, lang="nl")))
         g.add((e, K.unlinked, Literal(True)))
         if mi.kind == "person":
-            g.add((e, FOAF.name, Literal(mi.label)))
+            for name in mi.names or [mi.label]:
+                g.add((e, FOAF.name, Literal(name)))
 
     # signatures
     for i, s in enumerate(ex.signatories, 1):
@@ -367,6 +400,7 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
             g.add((com, K.regarding, b.iri(t)))
         b.evidence(com, c.evidence)
 
+    _memberships(b, linked, meeting_iris)
     _curated(b, linked, meeting_iris)
     if official is not None:
         official_rdf.add(b, linked)
@@ -383,6 +417,35 @@ def _topics_in(ex, ev: Evidence) -> list[str]:  # type: ignore[no-untyped-def]
         if m.kind == "topic" and ev.span.start <= m.evidence.span.start < ev.span.end and m.key not in out:
             out.append(m.key)
     return out
+
+
+def _memberships(b: _Builder, linked: Linked, meeting_iris: list[URIRef]) -> None:
+    """Posts, party memberships, seats and committee roles the document shows (org:Membership, one IRI per
+    person, organisation and role across documents), each attested on the document's date; members present
+    at the debate a report is of attend that meeting."""
+    ex = linked.extraction
+    g = b.g
+    TIME = Namespace("http://www.w3.org/2006/time#")
+    for ms in linked.memberships:
+        mem = b.iri(ms.key)
+        g.add((mem, RDF.type, ORG.Membership))
+        g.add((mem, ORG.member, b.iri(ms.person)))
+        g.add((mem, ORG.organization, b.iri(ms.organisation)))
+        if ms.role:
+            g.add((mem, ORG.role, b.iri(ms.role)))
+        if ex.date is not None:
+            iv = b.iri(f"{ms.key}/attested/{ex.date.value}")
+            instant = b.iri(f"instant/{ex.date.value}")
+            g.add((mem, ORG.memberDuring, iv))
+            g.add((iv, RDF.type, TIME.Interval))
+            g.add((iv, TIME.inside, instant))
+            g.add((instant, RDF.type, TIME.Instant))
+            g.add((instant, TIME.inXSDDate, Literal(ex.date.value, datatype=XSD.date)))
+        b.evidence(mem, ms.evidence)
+    reported = [mi for mi, mt in zip(meeting_iris, ex.meetings, strict=True) if mt.gathering == "gathering/committee"]
+    for mem_rec in ex.members:
+        if mem_rec.person_key and reported and mem_rec.evidence.rule in ("rule:members-present", "rule:speaker-party"):
+            g.add((reported[0], SCHEMA.attendee, b.iri(mem_rec.person_key)))
 
 
 def _curated(b: _Builder, linked: Linked, meeting_iris: list[URIRef]) -> None:

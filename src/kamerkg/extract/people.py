@@ -166,6 +166,15 @@ def members(doc: SourceDoc) -> list[Member]:
             mem = Member(name, None, Evidence(doc.span(i, i + len(name)), "rule:members-present"))
             out.append(mem)
             by_last.setdefault(last_name(name), mem)
+    for f in doc.header:
+        if f.name not in HEADER_PERSON_FIELDS:
+            continue
+        for name, party, _role, off in _split_people(f.value):
+            if party and last_name(name) not in by_last:
+                s = f.span.start + off
+                mem = Member(_clean(name), party, Evidence(Span(s, s + len(name)), "rule:site-header-party"))
+                out.append(mem)
+                by_last[last_name(name)] = mem
     for sm in SPEAKER_RE.finditer(text):
         name, party = _clean(sm.group("name")), sm.group("party")
         mem = by_last.get(last_name(name))

@@ -255,6 +255,37 @@ def test_cli_dry_run(oxigraph: Target, dist: Path, capsys: pytest.CaptureFixture
     assert "would load" in out and "PUT    " + GRAPH_BASE in out
 
 
+def test_cli_load_into_virtuoso_with_password_from_environment(virtuoso: Target, dist: Path) -> None:
+    import os
+    import sys
+
+    env = {**os.environ, "KAMERKG_STORE_PASSWORD": virtuoso.server.password}  # type: ignore[attr-defined]
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    cmd = [
+        sys.executable,
+        "-m",
+        "kamerkg",
+        "load",
+        "--store",
+        virtuoso.store_url,
+        "--dist",
+        str(dist),
+        "--user",
+        "dba",
+        "--auth",
+        "digest",
+    ]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "loaded" in r.stdout and "stale graphs deleted: 0" in r.stdout
+    assert count_triples(virtuoso.query_url) == expected_counts(dist)
+
+    env["KAMERKG_STORE_PASSWORD"] = "wrong-pw-77"
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == kload.StoreError.exit_code
+    assert "401" in r.stderr and "wrong-pw-77" not in r.stderr + r.stdout
+
+
 # ----------------------------------------------------------------------------- bulk loaders
 
 

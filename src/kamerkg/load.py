@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
@@ -112,26 +112,27 @@ class BulkReport:
 # ----------------------------------------------------------------------------- helpers
 
 
+def _hostport(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    return host + (f":{parts.port}" if parts.port else "")
+
+
 def redact_url(url: str) -> str:
     """The URL without user-info (``user:password@``), for logs and messages."""
     parts = urlsplit(url)
     if parts.username is None and parts.password is None:
         return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, "***@" + host, parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, "***@" + _hostport(url), parts.path, parts.query, parts.fragment))
 
 
 def _split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
     parts = urlsplit(url)
     if parts.username is None:
         return url, None
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    from urllib.parse import unquote
-
+    host = _hostport(url)
     clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
     return clean, (unquote(parts.username), unquote(parts.password or ""))
 

@@ -76,6 +76,66 @@ SCHEMA_TYPES = (
 )
 
 
+FOAF = "http://xmlns.com/foaf/0.1/"
+ORG = "http://www.w3.org/ns/org#"
+PROV = "http://www.w3.org/ns/prov#"
+# Dutch and English names of the borrowed properties the kamerkg ontology does not label itself
+PROP_LABELS = {
+    OWL_SAMEAS: ("zelfde als", "same as"),
+    SKOS + "prefLabel": ("voorkeursnaam", "preferred label"),
+    SKOS + "altLabel": ("andere naam", "alternative label"),
+    SKOS + "hiddenLabel": ("zoekvariant", "hidden label"),
+    SKOS + "exactMatch": ("komt overeen met", "exact match"),
+    SKOS + "closeMatch": ("lijkt op", "close match"),
+    SKOS + "broadMatch": ("valt onder", "broad match"),
+    SKOS + "related": ("verwant aan", "related"),
+    SKOS + "inScheme": ("in begrippenlijst", "in scheme"),
+    SKOS + "broader": ("breder begrip", "broader"),
+    SKOS + "notation": ("code", "notation"),
+    RDFS + "label": ("naam", "label"),
+    RDFS + "comment": ("toelichting", "comment"),
+    RDFS + "seeAlso": ("zie ook", "see also"),
+    DCT + "title": ("titel", "title"),
+    DCT + "date": ("datum", "date"),
+    DCT + "identifier": ("kenmerk", "identifier"),
+    DCT + "creator": ("opsteller", "creator"),
+    DCT + "references": ("verwijst naar", "references"),
+    DCT + "source": ("bron", "source"),
+    DCT + "spatial": ("plaats", "place"),
+    DCT + "subject": ("onderwerp", "subject"),
+    SCHEMA + "mentions": ("noemt", "mentions"),
+    SCHEMA + "isPartOf": ("deel van", "part of"),
+    SCHEMA + "startDate": ("begindatum", "start date"),
+    SCHEMA + "endDate": ("einddatum", "end date"),
+    SCHEMA + "location": ("locatie", "location"),
+    SCHEMA + "position": ("volgnummer", "position"),
+    SCHEMA + "issn": ("ISSN", "ISSN"),
+    SCHEMA + "name": ("naam", "name"),
+    FOAF + "page": ("webpagina", "web page"),
+    FOAF + "name": ("naam", "name"),
+    ORG + "holds": ("bekleedt", "holds"),
+    ORG + "heldBy": ("bekleed door", "held by"),
+    ORG + "postIn": ("functie bij", "post in"),
+    ORG + "subOrganizationOf": ("onderdeel van", "sub-organisation of"),
+    ORG + "hasSubOrganization": ("heeft onderdeel", "has sub-organisation"),
+    ORG + "unitOf": ("eenheid van", "unit of"),
+    ORG + "memberOf": ("lid van", "member of"),
+    ORG + "member": ("lid", "member"),
+    ORG + "organization": ("organisatie", "organisation"),
+    ORG + "role": ("rol", "role"),
+    OA + "hasBody": ("betreft", "body"),
+    OA + "hasTarget": ("doel", "target"),
+    OA + "hasSource": ("brondocument", "source"),
+    OA + "hasSelector": ("selector", "selector"),
+    OA + "motivatedBy": ("motivatie", "motivated by"),
+    OA + "start": ("begin (teken)", "start (character)"),
+    OA + "end": ("eind (teken)", "end (character)"),
+    OA + "exact": ("letterlijke tekst", "exact text"),
+    PROV + "wasAttributedTo": ("toegeschreven aan", "attributed to"),
+}
+MANY = 12  # values shown before the rest folds away
+
+
 def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("kamerkg", "templates"),
@@ -137,6 +197,8 @@ class Site:
         return None, False
 
     def label(self, iri: str, lang: str = "nl") -> str:
+        if iri in PROP_LABELS and not self.onto.label(iri):
+            return PROP_LABELS[iri][0 if lang == "nl" else 1]
         if iri.startswith(self.s.vocab) or self.onto.label(iri):
             lab = self.onto.label_exact(iri, lang) or self.onto.label(iri, lang)
             if lab:
@@ -154,10 +216,16 @@ class Site:
             return ident[0]
         if iri.startswith(self.ids):
             parts = iri[len(self.ids) :].replace("#", "/").split("/")
+            types = self.idx.types(iri)
+            kind = self.onto.label_exact(types[0], lang) if types else None
+            if kind and len(parts) > 2:  # a sub-resource such as doc/X/signature/1: "ondertekening 1"
+                return f"{kind} {parts[-1]}"
             return " ".join(parts[-2:]) if len(parts) > 2 else parts[-1]
         return self.curie(iri)
 
     def label_en(self, iri: str) -> str | None:
+        if iri in PROP_LABELS and not self.onto.label(iri):
+            return PROP_LABELS[iri][1]
         return self.onto.label_exact(iri, "en") or self.idx.label_exact(iri, "en")
 
     def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal, cur: str) -> dict[str, object]:
@@ -204,9 +272,19 @@ class Site:
             vals.sort(key=lambda v: (str(v["label"]).lower(), str(v["iri"] or "")))
             link, _ = self.href(p, cur)
             out.append(
-                {"iri": p, "href": link, "label": self.label(p), "label_en": self.label_en(p), "vals": vals}
+                {
+                    "iri": p,
+                    "href": link,
+                    "label": self.label(p),
+                    "label_en": self.label_en(p),
+                    "vals": vals[:MANY] if len(vals) > MANY + 3 else vals,
+                    "more": vals[MANY:] if len(vals) > MANY + 3 else [],
+                }
             )
-        out.sort(key=lambda r: (str(r["label"]).lower(), str(r["iri"])))
+        # provenance links last: the source text below shows them in place
+        out.sort(
+            key=lambda r: (r["iri"] == self.s.vocab + "evidence", str(r["label"]).lower(), str(r["iri"]))
+        )
         return out
 
     # ------------------------------------------------------------------ pages
@@ -254,8 +332,30 @@ class Site:
             and t.object.value == iri
             and strip_fragment(t.subject.value) != iri
         ]
-        incoming = [t for t in incoming_all if t.predicate.value != OA + "hasSource"]
+        incoming = [t for t in incoming_all if t.predicate.value not in (OA + "hasSource", OA + "hasBody")]
+        # evidence naming this resource: one row per source document, linking to the first highlight
+        cited: dict[str, list[int]] = defaultdict(list)
+        for t in incoming_all:
+            if t.predicate.value == OA + "hasBody":
+                ev = t.subject.value
+                doc, _, num = ev.rpartition("/evidence/")
+                if doc and num.isdigit():
+                    cited[doc].append(int(num))
         inc_rows = []
+        for doc, nums in sorted(cited.items()):
+            link, _ = self.href(doc, cur)
+            v = self.value(ox.NamedNode(doc), cur)
+            if link:
+                v["href"] = f"{link}#ev-{min(nums)}"
+            inc_rows.append(
+                {
+                    "subject": v,
+                    "iri": OA + "hasBody",
+                    "href": None,
+                    "label": f"genoemd in de brontekst ({len(nums)}×)",
+                    "label_en": f"named in the source text ({len(nums)}×)",
+                }
+            )
         for t in incoming:
             link, _ = self.href(t.predicate.value, cur)
             inc_rows.append(
@@ -264,6 +364,7 @@ class Site:
                     "iri": t.predicate.value,
                     "href": link,
                     "label": self.label(t.predicate.value),
+                    "label_en": self.label_en(t.predicate.value),
                 }
             )
         inc_rows.sort(key=lambda r: (str(r["label"]).lower(), str(r["subject"]["label"]).lower()))  # type: ignore[index]
@@ -289,7 +390,7 @@ class Site:
             props=self.rows(own, cur),
             fragments=[{"id": f, "props": self.rows(ts, cur)} for f, ts in sorted(frags.items())],
             incoming=inc_rows,
-            incoming_more=len(incoming_all) - len(incoming),
+            incoming_more=sum(t.predicate.value == OA + "hasSource" for t in incoming_all),
             diagram=svg,
             source=source,
             schema_json=script_json(self.schema_org(iri, cur)),

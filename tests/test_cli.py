@@ -15,11 +15,17 @@ SEED = HERE / "fixtures" / "seed" / "kst-28676-339.txt"
 
 
 def kamerkg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kamerkg", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "kamerkg", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 def tree_hashes(d: Path) -> dict[str, str]:
-    return {str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(d.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -29,8 +35,16 @@ def bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     files = {
         "empty": (d / "empty.txt", b"", "empty file"),
         "binary": (d / "binary.txt", bytes(range(256)) * 8, "binary file"),
-        "latin1": (d / "latin1.txt", "Den Haag, 9 april 2020\nTweede Kamer – Minister van Defensie, coöperatieve".encode("cp1252"), "not UTF-8"),
-        "not-kamerstuk": (d / "recipe.txt", "Pannenkoeken: meng bloem, melk en eieren. Bak ze goudbruin.\n".encode(), "not a parliamentary document"),
+        "latin1": (
+            d / "latin1.txt",
+            "Den Haag, 9 april 2020\nTweede Kamer – Minister van Defensie, coöperatieve".encode("cp1252"),
+            "not UTF-8",
+        ),
+        "not-kamerstuk": (
+            d / "recipe.txt",
+            b"Pannenkoeken: meng bloem, melk en eieren. Bak ze goudbruin.\n",
+            "not a parliamentary document",
+        ),
     }
     out = {}
     for k, (p, data, reason) in files.items():
@@ -41,7 +55,9 @@ def bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
 
 @pytest.mark.parametrize("kind", ["empty", "binary", "latin1", "not-kamerstuk", "missing"])
-def test_bad_input_gives_one_clear_line(bad_files: dict[str, tuple[Path, str]], kind: str, tmp_path: Path) -> None:
+def test_bad_input_gives_one_clear_line(
+    bad_files: dict[str, tuple[Path, str]], kind: str, tmp_path: Path
+) -> None:
     path, reason = bad_files[kind]
     r = kamerkg("facts", str(path), "--json")
     assert r.returncode == 2
@@ -51,7 +67,9 @@ def test_bad_input_gives_one_clear_line(bad_files: dict[str, tuple[Path, str]], 
     assert "Traceback" not in r.stderr
 
 
-def test_good_inputs_still_build_beside_bad_ones(bad_files: dict[str, tuple[Path, str]], tmp_path: Path) -> None:
+def test_good_inputs_still_build_beside_bad_ones(
+    bad_files: dict[str, tuple[Path, str]], tmp_path: Path
+) -> None:
     out = tmp_path / "dist"
     args = ["build", "--quiet", "--out", str(out), str(SEED)] + [str(p) for p, _ in bad_files.values()]
     r = kamerkg(*args)
@@ -62,7 +80,9 @@ def test_good_inputs_still_build_beside_bad_ones(bad_files: dict[str, tuple[Path
     assert manifest["documents"] == ["kst-28676-339"]
 
 
-def test_failed_build_leaves_previous_dist_untouched(bad_files: dict[str, tuple[Path, str]], tmp_path: Path) -> None:
+def test_failed_build_leaves_previous_dist_untouched(
+    bad_files: dict[str, tuple[Path, str]], tmp_path: Path
+) -> None:
     out = tmp_path / "dist"
     assert kamerkg("build", "--quiet", "--out", str(out), str(SEED)).returncode == 0
     before = tree_hashes(out)
@@ -88,7 +108,10 @@ def test_curated_quote_not_in_text_fails_that_document(tmp_path: Path) -> None:
     )
     r = subprocess.run(
         [sys.executable, "-m", "kamerkg", "facts", str(SEED)],
-        capture_output=True, text=True, env={**__import__("os").environ, "KAMERKG_HOME": str(home)}, timeout=120,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "KAMERKG_HOME": str(home)},
+        timeout=120,
     )
     assert r.returncode == 2
     assert "kst-28676-339.toml" in r.stderr and "quote not found" in r.stderr
@@ -112,7 +135,10 @@ def test_validate_command_exit_codes(seed_dist: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     broken.mkdir()
     nq = (seed_dist / "kamerkg.nq").read_text(encoding="utf-8")
-    nq = nq.replace('"2019-2020" <https://w3id.org/kamerkg/id/graph/kst-28676-339>', '"2019/20" <https://w3id.org/kamerkg/id/graph/kst-28676-339>')
+    nq = nq.replace(
+        '"2019-2020" <https://w3id.org/kamerkg/id/graph/kst-28676-339>',
+        '"2019/20" <https://w3id.org/kamerkg/id/graph/kst-28676-339>',
+    )
     (broken / "kamerkg.nq").write_text(nq, encoding="utf-8")
     r = kamerkg("validate", str(broken))
     assert r.returncode == 1

@@ -43,7 +43,9 @@ def test_fact_sheet_matches_truth_on_every_key() -> None:
     assert {(m["start_date"], m["end_date"], m["place"]) for m in sheet["meetings_mentioned"]} == {
         (m["start_date"], m["end_date"], m["place"]) for m in truth["meetings_mentioned"]
     }
-    assert {fold(o) for o in sheet["organisations_mentioned"]} == {fold(o) for o in truth["organisations_mentioned"]}
+    assert {fold(o) for o in sheet["organisations_mentioned"]} == {
+        fold(o) for o in truth["organisations_mentioned"]
+    }
     assert {fold(c) for c in sheet["countries_mentioned"]} == {fold(c) for c in truth["countries_mentioned"]}
     assert {(r["dossier"], r["number"], r["citation"]) for r in sheet["documents_referenced"]} == {
         (r["dossier"], r["number"], r["citation"]) for r in truth["documents_referenced"]
@@ -65,7 +67,9 @@ def test_ready_made_query_answers(seed_dist: Path, name: str) -> None:
 
 def test_every_competency_question_has_a_query() -> None:
     qs = load_queries(settings().queries_dir)
-    numbers = {int(q.text.split("# competency:")[1].split()[0]) for q in qs.values() if "# competency:" in q.text}
+    numbers = {
+        int(q.text.split("# competency:")[1].split()[0]) for q in qs.values() if "# competency:" in q.text
+    }
     assert numbers == set(range(1, 15))
     for q in qs.values():
         assert q.title and q.description and q.columns, q.name

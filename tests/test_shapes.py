@@ -56,7 +56,10 @@ def test_broken_graph_is_caught(seed_graph: Graph, case: dict) -> None:  # type:
     report = _validate(g)
     assert not report.conforms
     hits = [
-        r for r in report.results
-        if r.severity == "Violation" and r.path == case["expect"]["path"] and case["expect"]["message"] in r.message
+        r
+        for r in report.results
+        if r.severity == "Violation"
+        and r.path == case["expect"]["path"]
+        and case["expect"]["message"] in r.message
     ]
     assert hits, [r.line() for r in report.results]

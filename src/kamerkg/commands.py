@@ -46,10 +46,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not res.published:
         print(f"kamerkg: nothing built; {args.out}/ left unchanged", file=sys.stderr)
         return 1 if not res.report.conforms else 2
-    print(f"built {len(res.documents)} document(s) into {args.out}/ ({sum(res.files.values())} bytes in {len(res.files)} files)")
+    print(
+        f"built {len(res.documents)} document(s) into {args.out}/ ({sum(res.files.values())} bytes in {len(res.files)} files)"
+    )
     if not args.quiet:
-        from kamerkg.store import open_store
         from kamerkg.queries import run_local
+        from kamerkg.store import open_store
 
         store = open_store(Path(args.out))
         for q in load_queries(settings(args.base).queries_dir).values():
@@ -62,7 +64,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for r in report.results:
         print(r.line())
     n_v = sum(r.severity == "Violation" for r in report.results)
-    print(f"{'conforms' if report.conforms else 'does not conform'}: {n_v} violation(s), {len(report.results) - n_v} other result(s)")
+    print(
+        f"{'conforms' if report.conforms else 'does not conform'}: {n_v} violation(s), {len(report.results) - n_v} other result(s)"
+    )
     return 0 if report.conforms else 1
 
 

@@ -52,9 +52,16 @@ def fact_sheet(store: ox.Store, doc_id: str, s: Settings) -> dict[str, object]:
         "document_type": docrow.get("type"),
         "date": docrow.get("date"),
         "vergaderjaar": docrow.get("vergaderjaar"),
-        "signatories": [{"name": r["name"], "role": r["role"]} for r in _run(store, s, "signatories", doc_id)],
+        "signatories": [
+            {"name": r["name"], "role": r["role"]} for r in _run(store, s, "signatories", doc_id)
+        ],
         "meetings_mentioned": [
-            {"description": r["description"], "start_date": r["start"], "end_date": r["end"], "place": r["place"]}
+            {
+                "description": r["description"],
+                "start_date": r["start"],
+                "end_date": r["end"],
+                "place": r["place"],
+            }
             for r in _run(store, s, "meetings", doc_id)
         ],
         "organisations_mentioned": [r["name"] for r in mentions if r["kind"] == "organisation"],

@@ -13,7 +13,9 @@ from kamerkg.evaluate import compare, evaluate, fold
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "fixtures" / "corpus"
-THRESHOLDS = {k: v for k, v in json.loads((HERE / "eval_thresholds.json").read_text()).items() if not k.startswith("_")}
+THRESHOLDS = {
+    k: v for k, v in json.loads((HERE / "eval_thresholds.json").read_text()).items() if not k.startswith("_")
+}
 SEED = HERE.parent / "data" / "sources" / "kst-28676-339.txt"
 
 
@@ -36,7 +38,9 @@ def test_every_truth_file_is_scored(result) -> None:  # type: ignore[no-untyped-
 @pytest.mark.parametrize("key", sorted(THRESHOLDS))
 def test_f1_meets_threshold(result, key: str) -> None:  # type: ignore[no-untyped-def]
     score = result.per_key()[key]
-    assert score.f1 >= THRESHOLDS[key], f"{key}: F1 {score.f1:.3f} < {THRESHOLDS[key]} ({score})\n{result.table()}"
+    assert score.f1 >= THRESHOLDS[key], (
+        f"{key}: F1 {score.f1:.3f} < {THRESHOLDS[key]} ({score})\n{result.table()}"
+    )
 
 
 def test_seed_still_matches_its_truth(result) -> None:  # type: ignore[no-untyped-def]
@@ -46,17 +50,25 @@ def test_seed_still_matches_its_truth(result) -> None:  # type: ignore[no-untype
 
 def test_compare_folds_names_and_matches_aliases() -> None:
     truth = {
-        "id": "x", "signatories": [{"name": "Günal-Gezer", "role": "Kamerlid"}],
+        "id": "x",
+        "signatories": [{"name": "Günal-Gezer", "role": "Kamerlid"}],
         "organisations_mentioned": ["NAVO", "Europees Defensie Agentschap (EDA)"],
         "countries_mentioned": ["Verenigde Staten"],
-        "meetings_mentioned": [{"description": "a", "start_date": "2020-04-15", "end_date": "2020-04-15", "place": None}],
-        "documents_referenced": [{"citation": "Kamerstukken 29 521 en 33 279, nr. 310", "dossier": "29521, 33279", "number": "310"}],
+        "meetings_mentioned": [
+            {"description": "a", "start_date": "2020-04-15", "end_date": "2020-04-15", "place": None}
+        ],
+        "documents_referenced": [
+            {"citation": "Kamerstukken 29 521 en 33 279, nr. 310", "dossier": "29521, 33279", "number": "310"}
+        ],
     }
     sheet = {
-        "id": "x", "signatories": [{"name": "GUNAL-GEZER", "role": None}],
+        "id": "x",
+        "signatories": [{"name": "GUNAL-GEZER", "role": None}],
         "organisations_mentioned": ["Noord-Atlantische Verdragsorganisatie", "EDA"],
         "countries_mentioned": ["VS", "Zweden"],
-        "meetings_mentioned": [{"description": "another wording", "start_date": "2020-04-15", "end_date": None, "place": "X"}],
+        "meetings_mentioned": [
+            {"description": "another wording", "start_date": "2020-04-15", "end_date": None, "place": "X"}
+        ],
         "documents_referenced": [{"citation": "other", "dossier": "33279, 29521", "number": "310"}],
     }
     ds = compare(truth, sheet)
@@ -69,7 +81,10 @@ def test_compare_folds_names_and_matches_aliases() -> None:
 
 
 def test_scalars_count_null_as_empty() -> None:
-    ds = compare({"id": "a", "date": None, "document_number": "5"}, {"id": "a", "date": "2020-01-01", "document_number": None})
+    ds = compare(
+        {"id": "a", "date": None, "document_number": "5"},
+        {"id": "a", "date": "2020-01-01", "document_number": None},
+    )
     assert (ds.scores["date"].fp, ds.scores["date"].fn) == (1, 0)
     assert (ds.scores["document_number"].fp, ds.scores["document_number"].fn) == (0, 1)
 

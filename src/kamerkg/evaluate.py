@@ -109,7 +109,14 @@ class EvalResult:
 
     def as_dict(self) -> dict[str, object]:
         def d(s: Score) -> dict[str, float | int]:
-            return {"precision": s.precision, "recall": s.recall, "f1": s.f1, "tp": s.tp, "fp": s.fp, "fn": s.fn}
+            return {
+                "precision": s.precision,
+                "recall": s.recall,
+                "f1": s.f1,
+                "tp": s.tp,
+                "fp": s.fp,
+                "fn": s.fn,
+            }
 
         return {
             "documents": [x.doc_id for x in self.docs],
@@ -163,7 +170,9 @@ def _items(key: str, value: object, aliases: dict[str, str]) -> Counter[str]:
     return Counter({str(value).strip()})
 
 
-def compare(truth: dict[str, object], sheet: dict[str, object], aliases: dict[str, str] | None = None) -> DocScore:
+def compare(
+    truth: dict[str, object], sheet: dict[str, object], aliases: dict[str, str] | None = None
+) -> DocScore:
     """Score one computed fact sheet against its truth file."""
     aliases = _alias_index() if aliases is None else aliases
     ds = DocScore(str(truth.get("id") or sheet.get("id")))
@@ -219,7 +228,14 @@ def evaluate(
         if wanted is not None and tp.stem not in wanted:
             continue
         truth = _load_truth(tp)
-        doc = next((docs_dir / f"{tp.stem}{ext}" for ext in (".txt", ".xml", ".html") if (docs_dir / f"{tp.stem}{ext}").exists()), None)
+        doc = next(
+            (
+                docs_dir / f"{tp.stem}{ext}"
+                for ext in (".txt", ".xml", ".html")
+                if (docs_dir / f"{tp.stem}{ext}").exists()
+            ),
+            None,
+        )
         if doc is None:
             res.skipped.append(f"{tp}: no document {tp.stem}.txt in {docs_dir}; not scored")
             continue

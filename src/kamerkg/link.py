@@ -134,9 +134,7 @@ def memberships(ex: Extraction, reg: Registers, minted: dict[str, Minted]) -> li
     out: dict[str, MembershipRec] = {}
 
     def add(person: str, org: str, role: str | None, ev: Evidence) -> None:
-        key = "membership/" + "-".join(
-            x.split("/", 1)[-1] for x in (person, org, role or "") if x
-        )
+        key = "membership/" + "-".join(x.split("/", 1)[-1] for x in (person, org, role or "") if x)
         out.setdefault(key, MembershipRec(key, person, org, role, ev))
 
     tk = "org/tweede-kamer" if "org/tweede-kamer" in reg.entries else None
@@ -153,7 +151,12 @@ def memberships(ex: Extraction, reg: Registers, minted: dict[str, Minted]) -> li
         m = COMMITTEE_ROLE_RE.match(role)
         if m and m.group("org") and re.search(r"commissie\s+\w+\s+\w", m.group("org")):
             rk = "role/" + slug(m.group("role"))
-            add(s.person_key, _org_key(reg, m.group("org"), minted), rk if _is_role(reg, rk) else None, s.evidence)
+            add(
+                s.person_key,
+                _org_key(reg, m.group("org"), minted),
+                rk if _is_role(reg, rk) else None,
+                s.evidence,
+            )
             continue
         pm = re.fullmatch(r"(?:Kamerlid|kamerlid|vraagsteller)(?:\s*\((?P<party>[\w-]+)\))?", role)
         if pm:
@@ -194,14 +197,18 @@ def meeting_key(m: Meeting) -> str:
 def link(ex: Extraction, reg: Registers) -> Linked:
     minted: dict[str, Minted] = {}
     for s in ex.signatories:
-        given = s.evidence.rule == "rule:site-header-submitter" and not re.match(r"(?:[A-Z][a-z]{0,2}\.)+", s.name)
+        given = s.evidence.rule == "rule:site-header-submitter" and not re.match(
+            r"(?:[A-Z][a-z]{0,2}\.)+", s.name
+        )
         s.person_key = person_key(reg, s.name, minted, given=given)
         s.post_key = post_key(reg, s.role)
     orgs = _form_index(reg, "organisation")
     for mem in ex.members:
         # a list of members present prints surnames (first names only to tell two apart: "Jasper van Dijk");
         # a site header prints first names ("Han ten Broeke (VVD)")
-        given = mem.evidence.rule == "rule:site-header-party" and not re.match(r"(?:[A-Z][a-z]{0,2}\.)+", mem.name)
+        given = mem.evidence.rule == "rule:site-header-party" and not re.match(
+            r"(?:[A-Z][a-z]{0,2}\.)+", mem.name
+        )
         mem.person_key = person_key(reg, mem.name, minted, given=given)
         if mem.party:
             mem.party_key = orgs.get(mem.party.casefold())

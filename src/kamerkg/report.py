@@ -92,7 +92,9 @@ def unlinked(dist: str | Path = "dist", base: str | None = None) -> list[Unlinke
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("report", help="editor reports over a built dataset (unlinked: entities the registers lack)")
+    p = sub.add_parser(
+        "report", help="editor reports over a built dataset (unlinked: entities the registers lack)"
+    )
     p.add_argument("what", choices=["unlinked"], help="which report")
     p.add_argument("--dist", default="dist", help="built dataset folder (default: dist)")
     p.add_argument("--json", action="store_true", help="JSON output")
@@ -104,8 +106,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     items = unlinked(args.dist, base=args.base)
     if args.json:
         data = [
-            {"iri": u.iri, "label": u.label, "kind": u.kind, "count": u.count, "documents": sorted(u.documents),
-             "examples": u.examples(args.examples)}
+            {
+                "iri": u.iri,
+                "label": u.label,
+                "kind": u.kind,
+                "count": u.count,
+                "documents": sorted(u.documents),
+                "examples": u.examples(args.examples),
+            }
             for u in items
         ]
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -113,7 +121,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not items:
         print("no unlinked entities")
         return 0
-    print(f"{len(items)} unlinked entit{'y' if len(items) == 1 else 'ies'} (count = mentions; docs = documents)")
+    print(
+        f"{len(items)} unlinked entit{'y' if len(items) == 1 else 'ies'} (count = mentions; docs = documents)"
+    )
     print(f"{'kind':<14}{'count':>6}{'docs':>6}  label  [key]  examples")
     for u in items:
         ex = " | ".join(repr(q) for q in u.examples(args.examples))

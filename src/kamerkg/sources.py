@@ -18,33 +18,63 @@ from kamerkg.errors import SourceError
 from kamerkg.model import HeaderField, SourceDoc, Span
 
 MAX_BYTES = 50 * 1024 * 1024
-ID_RE = re.compile(r"\b((?:kst|stcrt|stb|blg|h-tk)-[0-9A-Za-z]+(?:-[0-9A-Za-z]+){1,3}|ah-tk-\d{8}-\d+|kv-tk-\d{4}Z\d+)\b")
+ID_RE = re.compile(
+    r"\b((?:kst|stcrt|stb|blg|h-tk)-[0-9A-Za-z]+(?:-[0-9A-Za-z]+){1,3}|ah-tk-\d{8}-\d+|kv-tk-\d{4}Z\d+)\b"
+)
 # Running page footer of the PDF edition, e.g.
-#   kst-28676-339 / ISSN 0921 - 7371 / ’s-Gravenhage 2020 Tweede Kamer, vergaderjaar 2019–2020, 28 676, nr. 339 1
+#   kst-28676-339 / ISSN 0921 - 7371 / ’s-Gravenhage 2020
+#   Tweede Kamer, vergaderjaar 2019–2020, 28 676, nr. 339 1
 FOOTER_RE = re.compile(
     r"(?m)^[ \t]*(?:(?:kst|ah-tk|kv-tk|blg)-[^\s]+|ISSN[ \t]+\d{4}[ \t]*-[ \t]*\d{3}[\dX])[ \t]*$"
     r"|^[ \t]*[’'‘]s-Gravenhage[ \t]+\d{4}\b.*$"
     r"|^[ \t]*Tweede Kamer, vergaderjaar[ \t]+\d{4}[–-]\d{4}, [^\n]*\bnr\. [^\n]*\d+[ \t]*$"
 )
 PARLIAMENTARY_MARKERS = re.compile(
-    r"Tweede Kamer|Eerste Kamer|Kamerstuk|Kamervra(?:ag|gen)|[Vv]ergaderjaar|Aanhangsel|Staten-Generaal|\bnr\. ?\d+"
+    r"Tweede Kamer|Eerste Kamer|Kamerstuk|Kamervra(?:ag|gen)|[Vv]ergaderjaar|Aanhangsel|Staten-Generaal|"
+    r"\bnr\. ?\d+"
     r"|De Kamer,|Vragen van het lid|uw Kamer|Voorgesteld \d|Vastgesteld \d|\b\d{2} \d{3}\b"
     r"|\bMinister van\b|\bStaatssecretaris van\b|\bkamerlid\b|\bKamerlid\b",
 )
 # Site header fields, "Name: value" or (openkamer Kamervragen) "Name value"; longest names first.
 HEADER_NAMES = (
-    "Onderdeel van kamerstukdossier", "Onderdeel van zaak", "Gerelateerde personen", "Eerste ondertekenaar",
-    "Mede ondertekenaar", "Beantwoord door", "Bron antwoord", "Bron vraag", "Vragensteller", "Gepubliceerd",
-    "Indiener\\(s\\)", "Indieners", "Indiener", "Onderwerpen", "Ingediend", "Beantwoord", "Ontvanger", "Vergaderjaar",
-    "Nummer", "Datum", "Bron", "ID",
+    "Onderdeel van kamerstukdossier",
+    "Onderdeel van zaak",
+    "Gerelateerde personen",
+    "Eerste ondertekenaar",
+    "Mede ondertekenaar",
+    "Beantwoord door",
+    "Bron antwoord",
+    "Bron vraag",
+    "Vragensteller",
+    "Gepubliceerd",
+    "Indiener\\(s\\)",
+    "Indieners",
+    "Indiener",
+    "Onderwerpen",
+    "Ingediend",
+    "Beantwoord",
+    "Ontvanger",
+    "Vergaderjaar",
+    "Nummer",
+    "Datum",
+    "Bron",
+    "ID",
 )
 HEADER_FIELD_RE = re.compile(
-    r"(?m)^[ \t]*(?:Gerelateerde personen:\s*)?(?:-[ \t]*)?(" + "|".join(HEADER_NAMES) + r")(?:[ \t]*:[ \t]*|[ \t]+)(.*)$"
+    r"(?m)^[ \t]*(?:Gerelateerde personen:\s*)?(?:-[ \t]*)?("
+    + "|".join(HEADER_NAMES)
+    + r")(?:[ \t]*:[ \t]*|[ \t]+)(.*)$"
 )
-# tweedekamer.nl: site metadata after a motie's text ("Indieners", "Indiener", "Stemmingsuitslagen", vote table)
-TRAILER_RE = re.compile(r"(?m)^[ \t]*(?:Indieners|Indiener|Medeindieners?|Stemmingsuitslagen|Stemmingen)[ \t]*$")
-# officielebekendmakingen: a metadata table before the text ("Datum publicatie | Organisatie | Vergaderjaar | ...")
-META_TABLE_RE = re.compile(r"(?m)^(?:Kamerstuk\s*\n)?[ \t]*Datum publicatie[ \t]*\|.*\n(?:[ \t]*[-|: ]+\n)?(?:[^\n]*\|[^\n]*\n)*")
+# tweedekamer.nl: site metadata after a motie's text ("Indieners", "Indiener", "Stemmingsuitslagen",
+# the vote table)
+TRAILER_RE = re.compile(
+    r"(?m)^[ \t]*(?:Indieners|Indiener|Medeindieners?|Stemmingsuitslagen|Stemmingen)[ \t]*$"
+)
+# officielebekendmakingen: a metadata table before the text
+# ("Datum publicatie | Organisatie | Vergaderjaar | ...")
+META_TABLE_RE = re.compile(
+    r"(?m)^(?:Kamerstuk\s*\n)?[ \t]*Datum publicatie[ \t]*\|.*\n(?:[ \t]*[-|: ]+\n)?(?:[^\n]*\|[^\n]*\n)*"
+)
 
 
 def read_text(path: Path) -> str:
@@ -91,7 +121,8 @@ def detect_layout(text: str) -> str:
     if re.search(r"(?m)^Nummer: \d{4}D\d+", head) or "Gerelateerde personen:" in head:
         return "tkconv"
     if re.search(
-        r"(?m)\A\s*(Motie|Amendement|Kamerbrief|Brief regering|Antwoord schriftelijke vragen|Schriftelijke vragen"
+        r"(?m)\A\s*(Motie|Amendement|Kamerbrief|Brief regering|Antwoord schriftelijke vragen|Schriftelijke "
+        r"vragen"
         r"|Verslag|Nota|Wetsvoorstel|Memorie van toelichting)\s?:\s",
         head,
     ):
@@ -172,10 +203,19 @@ def header_fields(text: str, end: int, trailer: Span | None = None) -> list[Head
         value = m.group(2).strip()
         if not value or "|" in value:
             continue
-        out.append(HeaderField(f"zaak {name}" if zaak and name != "Onderdeel van zaak" else name, value, Span(m.start(2), m.start(2) + len(value))))
+        out.append(
+            HeaderField(
+                f"zaak {name}" if zaak and name != "Onderdeel van zaak" else name,
+                value,
+                Span(m.start(2), m.start(2) + len(value)),
+            )
+        )
     if trailer is not None:
-        # "Indiener" / "Medeindiener" on a line of its own, the person on the next ("Jan Paternotte, Kamerlid")
-        for m in re.finditer(r"(?m)^[ \t]*(Indiener|Medeindiener)[ \t]*\n[ \t]*([^\n|]+?)[ \t]*$", text[: trailer.end]):
+        # "Indiener" / "Medeindiener" on a line of its own, the person on the next
+        # ("Jan Paternotte, Kamerlid")
+        for m in re.finditer(
+            r"(?m)^[ \t]*(Indiener|Medeindiener)[ \t]*\n[ \t]*([^\n|]+?)[ \t]*$", text[: trailer.end]
+        ):
             if m.start() >= trailer.start:
                 out.append(HeaderField(m.group(1), m.group(2), Span(m.start(2), m.end(2))))
     # the first lines of a page (title, type, dossier title) before its field lines are site header too
@@ -200,14 +240,15 @@ def is_truncated(text: str, body: str, trailer: Span | None) -> str | None:
     if re.search(r"(?m)^\s*Sluiting\s+\d{1,2}[.:]\d{2}\s+uur\.?\s*$", tail):
         return None
     last_line = tail.splitlines()[-1].strip() if tail.strip() else ""
-    signed = None
-    for signed in re.finditer(
-        r"(?m)^[ \t]*(?:De|Het)?\s*(?:[Mm]inister|[Ss]taatssecretaris|[Vv]oorzitter|[Gg]riffier|[Aa]djunct-griffier)[^\n]{0,120},[ \t]*(?:\n[ \t]*)?"
-        r"[A-Z][^\n,]{1,60}$",
-        tail,
-    ):
-        pass
-    if signed and signed.end() >= len(tail.rstrip()) - 1:
+    signatures = list(
+        re.finditer(
+            r"(?m)^[ \t]*(?:De|Het)?\s*(?:[Mm]inister|[Ss]taatssecretaris|[Vv]oorzitter|[Gg]riffier|"
+            r"[Aa]djunct-griffier)[^\n]{0,120},[ \t]*(?:\n[ \t]*)?"
+            r"[A-Z][^\n,]{1,60}$",
+            tail,
+        )
+    )
+    if signatures and signatures[-1].end() >= len(tail.rstrip()) - 1:
         return None
     if re.search(r"(?m)^\s*(?:X\s+)?Noot\b", tail):
         return None
@@ -330,8 +371,11 @@ def identify(path: Path, text: str, header: list[HeaderField]) -> str:
     nm = re.search(r"(?m)^[ \t]*Nr\.[ \t]*(\d+)\b", head)
     if dm and nm and dm.start() < nm.start():
         return f"kst-{dm.group(1)}{dm.group(2)}{dm.group(3) or ''}-{nm.group(1)}"
-    # an answer to Kamervragen names its own Aanhangsel number ("Zie ook Aanhangsel Handelingen, vergaderjaar ...")
-    m = re.search(r"Zie ook Aanhangsel Handelingen,?\s+vergaderjaar\s+(\d{4})\s*[–-]\s*(\d{4}),?\s+nr\.\s*(\d+)", text)
+    # an answer to Kamervragen names its own Aanhangsel number
+    # ("Zie ook Aanhangsel Handelingen, vergaderjaar ...")
+    m = re.search(
+        r"Zie ook Aanhangsel Handelingen,?\s+vergaderjaar\s+(\d{4})\s*[–-]\s*(\d{4}),?\s+nr\.\s*(\d+)", text
+    )
     if m:
         return f"ah-tk-{m.group(1)}{m.group(2)}-{m.group(3)}"
     m = ID_RE.fullmatch(path.stem)
@@ -350,7 +394,9 @@ def parse(path: Path | str) -> SourceDoc:
         return parse_official(path)
     text = read_text(path)
     if not PARLIAMENTARY_MARKERS.search(text):
-        raise SourceError(path, "not a parliamentary document (no Kamerstuk header, dossier number or Kamer marker)")
+        raise SourceError(
+            path, "not a parliamentary document (no Kamerstuk header, dossier number or Kamer marker)"
+        )
     layout = detect_layout(text)
     start = header_end(text, layout)
     trailer = site_trailer(text, layout)
@@ -362,7 +408,14 @@ def parse(path: Path | str) -> SourceDoc:
         raise SourceError(path, f"no document text after the {layout} site header")
     doc_id = identify(path, text, header)
     doc = SourceDoc(
-        path=path, doc_id=doc_id, text=text, layout=layout, body=body, offsets=offs, header=header, footers=footers
+        path=path,
+        doc_id=doc_id,
+        text=text,
+        layout=layout,
+        body=body,
+        offsets=offs,
+        header=header,
+        footers=footers,
     )
     why = is_truncated(text, body, trailer)
     if why:
@@ -377,7 +430,11 @@ def iter_source_files(paths: Iterable[Path | str]) -> list[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".txt", ".xml", ".html")))
+            out.extend(
+                sorted(
+                    q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".txt", ".xml", ".html")
+                )
+            )
         else:
             out.append(p)
     return out

@@ -30,7 +30,15 @@ def _footer_mentions(doc: SourceDoc, reg: Registers) -> list[Mention]:
         for m in pattern.finditer(doc.text, sp.start, sp.end):
             key = by_form[m.group(0)][0]
             e = reg.entries[key]
-            out.append(Mention(e.kind, m.group(0), Evidence(Span(m.start(), m.end()), "rule:footer-organisation"), key, e.canonical))
+            out.append(
+                Mention(
+                    e.kind,
+                    m.group(0),
+                    Evidence(Span(m.start(), m.end()), "rule:footer-organisation"),
+                    key,
+                    e.canonical,
+                )
+            )
     return out
 
 
@@ -39,13 +47,17 @@ def extract(doc: SourceDoc, reg: Registers, curated_dir: Path | None = None) -> 
     dossiers, number = D.dossiers_and_number(doc)
     signs = signatories(doc)
     dtype = D.doc_type(doc, signs, False)
-    date_v, place_v = D.doc_date(doc, answer=bool(dtype and dtype.value == "antwoord op schriftelijke vragen"))
+    date_v, place_v = D.doc_date(
+        doc, answer=bool(dtype and dtype.value == "antwoord op schriftelijke vragen")
+    )
     if dtype is None:
         dtype = D.doc_type(doc, signs, place_v is not None)
     vj = D.vergaderjaar(doc)
     anchor = D.anchor_date(date_v)
     if vj is None and anchor is not None and date_v is not None:
-        vj = Value(vergaderjaar_of(anchor), Evidence(date_v.evidence.span, "rule:vergaderjaar-derived-from-date"))
+        vj = Value(
+            vergaderjaar_of(anchor), Evidence(date_v.evidence.span, "rule:vergaderjaar-derived-from-date")
+        )
     mentions = find_mentions(doc, reg) + _footer_mentions(doc, reg)
     mentions.sort(key=lambda m: m.evidence.span)
     citations = [c for c in find_citations(doc) if cited_id(c) != doc.doc_id]

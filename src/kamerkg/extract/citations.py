@@ -22,7 +22,8 @@ AH_RE = re.compile(
     r"(?P<vj>\d{4}\s*[/–-]\s*(?:\d{4}|\d{2})),?\s*nr\.\s*(?P<nr>\d{1,5})"
 )
 HAND_RE = re.compile(
-    r"(?<!Aanhangsel )(?<!Aanhangsel van de )\bHandelingen (?:II|I)\s*(?P<vj>\d{4}\s*/\s*\d{2,4}),?\s*nr\.\s*(?P<nr>\d{1,4})"
+    r"(?<!Aanhangsel )(?<!Aanhangsel van de )\bHandelingen (?:II|I)\s*(?P<vj>\d{4}\s*/\s*\d{2,4}),?"
+    r"\s*nr\.\s*(?P<nr>\d{1,4})"
     r"(?:,\s*item\s*\d+)?"
 )
 
@@ -45,7 +46,9 @@ def find_citations(doc: SourceDoc) -> list[Citation]:
     text = doc.body
     found: list[tuple[int, int, Citation]] = []
 
-    def add(m: re.Match[str], kind: str, dossiers: list[str], nr: str | None, vj: str | None, rule: str) -> None:
+    def add(
+        m: re.Match[str], kind: str, dossiers: list[str], nr: str | None, vj: str | None, rule: str
+    ) -> None:
         s, e = m.start(), m.end()
         if any(a <= s < b for a, b, _ in found):
             return
@@ -68,7 +71,9 @@ def find_citations(doc: SourceDoc) -> list[Citation]:
     for m in AH_RE.finditer(text):
         add(m, "aanhangsel", [], m.group("nr"), norm_vergaderjaar(m.group("vj")), "rule:citation-aanhangsel")
     for m in HAND_RE.finditer(text):
-        add(m, "handelingen", [], m.group("nr"), norm_vergaderjaar(m.group("vj")), "rule:citation-handelingen")
+        add(
+            m, "handelingen", [], m.group("nr"), norm_vergaderjaar(m.group("vj")), "rule:citation-handelingen"
+        )
     found.sort(key=lambda t: t[0])
     return [c for _, _, c in found]
 

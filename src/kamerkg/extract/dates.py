@@ -12,8 +12,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-    "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "augustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
 }
 MONTH_RE = "|".join(MONTHS)
 DAY = r"(?:[1-9]|[12]\d|3[01])"
@@ -21,7 +31,8 @@ DAY = r"(?:[1-9]|[12]\d|3[01])"
 DATE_RE = re.compile(
     rf"(?<![\w-])(?P<d1>{DAY})(?:\s+(?P<m1>{MONTH_RE}))?(?:\s+(?P<y1>\d{{4}}))?"
     rf"(?:\s*(?:en|tot en met|t/m|–|-)\s*(?P<d2>{DAY}))?"
-    rf"\s+(?P<m2>{MONTH_RE})(?:\s+(?P<y2>(?:19|20)\d\d)\b)?(?P<rel>\s+(?:jl\.|jongstleden|a\.s\.|aanstaande))?",
+    rf"\s+(?P<m2>{MONTH_RE})(?:\s+(?P<y2>(?:19|20)\d\d)\b)?(?P<rel>\s+(?:jl\.|jongstleden|a\.s\.|aanstaande))"
+    rf"?",
     re.IGNORECASE,
 )
 ISO_RE = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
@@ -62,7 +73,9 @@ def resolve(day: int, month: int, year: int | None, anchor: date | None, rel: st
     return best if abs((best - anchor).days) <= 183 else None
 
 
-def find_dates(text: str, anchor: date | None = None, start: int = 0, end: int | None = None) -> list[DateMention]:
+def find_dates(
+    text: str, anchor: date | None = None, start: int = 0, end: int | None = None
+) -> list[DateMention]:
     """Every date or date range in ``text[start:end]``, resolved against ``anchor``."""
     out = []
     for m in DATE_RE.finditer(text, start, len(text) if end is None else end):

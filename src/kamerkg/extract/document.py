@@ -1,4 +1,4 @@
-"""Facts about the document itself: identifier, dossiers, number, type, date, vergaderjaar, place, signatories."""
+"""Facts about the document itself: identifier, dossiers, number, type, date, vergaderjaar, place."""
 
 from __future__ import annotations
 
@@ -12,28 +12,49 @@ from kamerkg.model import Evidence, Signatory, SourceDoc, Span, Value
 KST_ID_RE = re.compile(r"^kst-(?P<dos>\d+(?:-[0-9A-Z]+)?)-(?P<nr>\d+)$")
 AH_ID_RE = re.compile(r"^ah-tk-(?P<y1>\d{4})(?P<y2>\d{4})-(?P<nr>\d+)$")
 FOOTER_VJ_RE = re.compile(
-    r"Tweede Kamer, vergaderjaar\s+(?P<vj>\d{4}\s*[–-]\s*\d{4}),\s*(?P<dos>(?:\d{2}\s?\d{3}(?:-[0-9A-Z]+)?(?:\s*(?:,|en)\s*)?)+),"
+    r"Tweede Kamer, vergaderjaar\s+(?P<vj>\d{4}\s*[–-]\s*\d{4}),\s*(?P<dos>(?:\d{2}\s?\d{3}(?:-[0-9A-Z]+)?(?"
+    r":\s*(?:,|en)\s*)?)+),"
     r"\s*nr\.\s*(?P<nr>\d+)"
 )
 VJ_RE = re.compile(r"\b[Vv]ergaderjaar\s+(?P<vj>\d{4}\s*[–-]\s*\d{4})")
-PLACE_DATE_RE = re.compile(rf"(?m)^\s*(?P<place>Den Haag|[’']s-Gravenhage|Brussel|[A-Z][a-z]+),\s+(?P<date>\d{{1,2}}\s+(?:{MONTH_RE})\s+\d{{4}})")
-STATED_DATE_RE = re.compile(
-    rf"\b(?P<kind>Vastgesteld|Voorgesteld|Ingezonden|ingezonden|Ontvangen|ontvangen|Ingediend)\s+(?P<date>\d{{1,2}}\s+(?:{MONTH_RE})\s+\d{{4}})"
+PLACE_DATE_RE = re.compile(
+    rf"(?m)^\s*(?P<place>Den Haag|[’']s-Gravenhage|Brussel|[A-Z][a-z]+),\s+(?P<date>\d{{1,2}}\s+(?"
+    rf":{MONTH_RE})\s+\d{{4}})"
 )
-# "De Minister van Defensie,\nA.Th.B. Bijleveld-Schouten" and "De voorzitter van de vaste commissie voor Defensie, Ten Broeke"
+STATED_DATE_RE = re.compile(
+    rf"\b(?P<kind>Vastgesteld|Voorgesteld|Ingezonden|ingezonden|Ontvangen|ontvangen|Ingediend)\s+(?"
+    rf"P<date>\d{{1,2}}\s+(?:{MONTH_RE})\s+\d{{4}})"
+)
+# "De Minister van Defensie,\nA.Th.B. Bijleveld-Schouten",
+# "De voorzitter van de vaste commissie voor Defensie, Ten Broeke"
 SIGN_RE = re.compile(
-    r"(?m)^[ \t]*(?:De|Het)\s+(?P<role>(?:Minister(?:-President)?|Staatssecretaris|[Vv]oorzitter|[Gg]riffier|[Aa]djunct-griffier)"
-    r"(?:\s+(?:van|voor|der|de|en|het|[A-Z][\w’'-]*|vaste|commissie|Zaken|Koninkrijksrelaties|Welzijn|Sport|Veiligheid,?))*)\s*,"
-    r"[ \t]*(?:\n[ \t]*)?(?P<name>(?:[A-Z][\w.’'-]*\.?\s?){0,6}(?:(?:van|de|der|den|ten|ter|in ’t|in 't)\s)*[A-Z][\w’'-]+(?:-[A-Z][\w’'-]+)?)[ \t]*$"
+    r"(?m)^[ \t]*(?:De|Het)\s+(?P<role>(?:Minister(?:-President)?|Staatssecretaris|[Vv]oorzitter|[Gg]riffier|"
+    r"[Aa]djunct-griffier)"
+    r"(?:\s+(?:van|voor|der|de|en|het|[A-Z][\w’'-]*|vaste|commissie|Zaken|Koninkrijksrelaties|Welzijn|Sport|"
+    r"Veiligheid,?))*)\s*,"
+    r"[ \t]*(?:\n[ \t]*)?(?P<name>(?:[A-Z][\w.’'-]*\.?\s?){0,6}(?:(?:van|de|der|den|ten|ter|in ’t|in 't)\s)"
+    r"*[A-Z][\w’'-]+(?:-[A-Z][\w’'-]+)?)[ \t]*$"
 )
 DOC_TYPES = [
     # (pattern over the document's own heading, type) — the document names itself
-    (r"\bVERSLAG VAN EEN ALGEMEEN OVERLEG\b|\bVerslag van een algemeen overleg\b", "verslag van een algemeen overleg"),
-    (r"\bVERSLAG VAN EEN SCHRIFTELIJK OVERLEG\b|\bVerslag van een schriftelijk overleg\b", "verslag van een schriftelijk overleg"),
-    (r"\bVERSLAG VAN EEN COMMISSIEDEBAT\b|\bVerslag van een commissiedebat\b", "verslag van een commissiedebat"),
+    (
+        r"\bVERSLAG VAN EEN ALGEMEEN OVERLEG\b|\bVerslag van een algemeen overleg\b",
+        "verslag van een algemeen overleg",
+    ),
+    (
+        r"\bVERSLAG VAN EEN SCHRIFTELIJK OVERLEG\b|\bVerslag van een schriftelijk overleg\b",
+        "verslag van een schriftelijk overleg",
+    ),
+    (
+        r"\bVERSLAG VAN EEN COMMISSIEDEBAT\b|\bVerslag van een commissiedebat\b",
+        "verslag van een commissiedebat",
+    ),
     (r"\bMOTIE VAN (?:HET LID|DE LEDEN)\b|^Motie\b", "motie"),
     (r"\bAMENDEMENT VAN (?:HET LID|DE LEDEN)\b|^Amendement\b", "amendement"),
-    (r"^Antwoord schriftelijke vragen\b|\bAntwoord van (?:minister|staatssecretaris)\b", "antwoord op schriftelijke vragen"),
+    (
+        r"^Antwoord schriftelijke vragen\b|\bAntwoord van (?:minister|staatssecretaris)\b",
+        "antwoord op schriftelijke vragen",
+    ),
     (r"^Kamervraag \d{4}Z\d+", "schriftelijke vragen met antwoord"),
     (r"\bBRIEF VAN DE (?:MINISTER|STAATSSECRETARIS|MINISTERS)\b|^Brief regering\b|^Kamerbrief\b", "brief"),
     (r"\bMEMORIE VAN TOELICHTING\b", "memorie van toelichting"),
@@ -57,11 +78,15 @@ def identifier(doc: SourceDoc) -> Value:
     return Value(doc.doc_id, Evidence(Span(0, 0), "rule:identifier-from-file-name"))
 
 
-DOSSIER_LINE_RE = re.compile(r"(?m)^[ \t]*(?P<dos>\d{2} ?\d{3}(?:-[0-9A-Z]{1,4})?)[ \t]+(?P<title>[A-Z][^\n|]{1,150}?)[ \t]*$")
+DOSSIER_LINE_RE = re.compile(
+    r"(?m)^[ \t]*(?P<dos>\d{2} ?\d{3}(?:-[0-9A-Z]{1,4})?)[ \t]+(?P<title>[A-Z][^\n|]{1,150}?)[ \t]*$"
+)
 NR_LINE_RE = re.compile(r"(?m)^[ \t]*Nr\.[ \t]*(?P<nr>\d{1,6})\b")
 
 
-def printed_dossiers(doc: SourceDoc) -> tuple[list[tuple[str, str, int, int, int, int]], re.Match[str] | None]:
+def printed_dossiers(
+    doc: SourceDoc,
+) -> tuple[list[tuple[str, str, int, int, int, int]], re.Match[str] | None]:
     """The dossier lines printed above "Nr. N" ("27 925 Bestrijding internationaal terrorisme", "21 501-28
     Defensieraad"): (number, title, spans in the body) and the "Nr." line."""
     text = doc.body
@@ -70,8 +95,16 @@ def printed_dossiers(doc: SourceDoc) -> tuple[list[tuple[str, str, int, int, int
         return [], None
     out = []
     for m in DOSSIER_LINE_RE.finditer(text, 0, nr.start()):
-        out.append((norm_dossier(m.group("dos")), m.group("title").strip(), m.start("dos"), m.end("dos"),
-                    m.start("title"), m.start("title") + len(m.group("title").strip())))
+        out.append(
+            (
+                norm_dossier(m.group("dos")),
+                m.group("title").strip(),
+                m.start("dos"),
+                m.end("dos"),
+                m.start("title"),
+                m.start("title") + len(m.group("title").strip()),
+            )
+        )
     return out, nr
 
 
@@ -82,7 +115,9 @@ def dossiers_and_number(doc: SourceDoc) -> tuple[list[Value], Value | None]:
     if m:
         for dm in re.finditer(r"\d{2}\s?\d{3}(?:-[0-9A-Z]+)?", m.group("dos")):
             s = m.start("dos") + dm.start()
-            dossiers.append(_v_orig(norm_dossier(dm.group(0)), s, s + len(dm.group(0)), "rule:footer-dossier"))
+            dossiers.append(
+                _v_orig(norm_dossier(dm.group(0)), s, s + len(dm.group(0)), "rule:footer-dossier")
+            )
         number = _v_orig(m.group("nr"), m.start("nr"), m.end("nr"), "rule:footer-number")
         return dossiers, number
     printed, nr = printed_dossiers(doc)
@@ -97,7 +132,11 @@ def dossiers_and_number(doc: SourceDoc) -> tuple[list[Value], Value | None]:
         dossiers, number = [], None
     ident = identifier(doc)
     for f in doc.header:
-        fm = re.fullmatch(r"(\d{4,5}(?:-[0-9A-Z]+)?)\s*nr\.\s*(\d+)", f.value) if f.name == "Dossier- en ondernummer" else None
+        fm = (
+            re.fullmatch(r"(\d{4,5}(?:-[0-9A-Z]+)?)\s*nr\.\s*(\d+)", f.value)
+            if f.name == "Dossier- en ondernummer"
+            else None
+        )
         if fm and idm and norm_dossier(fm.group(1)) == norm_dossier(idm.group("dos")):
             ev = Evidence(f.span, "rule:metadata-table-dossier")
             return [Value(norm_dossier(fm.group(1)), ev)], Value(fm.group(2), ev)
@@ -141,8 +180,9 @@ def vergaderjaar(doc: SourceDoc) -> Value | None:
 def doc_date(doc: SourceDoc, answer: bool = False) -> tuple[Value | None, Value | None]:
     """The document's own date (and the place of a letter's place-and-date line).
 
-    A letter's "Den Haag, 9 april 2020"; a report's "Vastgesteld"; a motie's "Voorgesteld"; for Kamervragen the
-    date submitted ("ingezonden", a site header's "Ingediend"), and for an answer the date received ("ontvangen").
+    A letter's "Den Haag, 9 april 2020"; a report's "Vastgesteld"; a motie's "Voorgesteld"; for Kamervragen
+    the date submitted ("ingezonden", a site header's "Ingediend"), for an answer the date received
+    ("ontvangen").
     """
     text = doc.body
     m = PLACE_DATE_RE.search(text)
@@ -150,7 +190,9 @@ def doc_date(doc: SourceDoc, answer: bool = False) -> tuple[Value | None, Value 
         d = parse_date(m.group("date"))
         if d:
             place = _v(doc, m.group("place"), m.start("place"), m.end("place"), "rule:letter-place-date-line")
-            return _v(doc, d.isoformat(), m.start("date"), m.end("date"), "rule:letter-place-date-line"), place
+            return _v(
+                doc, d.isoformat(), m.start("date"), m.end("date"), "rule:letter-place-date-line"
+            ), place
     found = [(mm, parse_date(mm.group("date"))) for mm in STATED_DATE_RE.finditer(text)]
     found = [(mm, d) for mm, d in found if d]
     if answer:
@@ -158,7 +200,9 @@ def doc_date(doc: SourceDoc, answer: bool = False) -> tuple[Value | None, Value 
         found = received or found
     if found:
         mm, d = found[0]
-        return _v(doc, d.isoformat(), mm.start("date"), mm.end("date"), f"rule:date-{mm.group('kind').lower()}"), None
+        return _v(
+            doc, d.isoformat(), mm.start("date"), mm.end("date"), f"rule:date-{mm.group('kind').lower()}"
+        ), None
     for f in doc.header:
         if f.name in ("Ingediend",) and not answer:
             d = parse_date(f.value)
@@ -181,9 +225,13 @@ def doc_type(doc: SourceDoc, signatories: list[Signatory], has_date_line: bool) 
             return _v(doc, "verslag van een algemeen overleg", m.start(), m.end(), "rule:doctype-report-form")
         m = re.search(r"\bvragen en opmerkingen voorgelegd\b", body)
         if m:
-            return _v(doc, "verslag van een schriftelijk overleg", m.start(), m.end(), "rule:doctype-report-form")
+            return _v(
+                doc, "verslag van een schriftelijk overleg", m.start(), m.end(), "rule:doctype-report-form"
+            )
     # a letter: place-and-date line, signed by an office holder
-    if has_date_line and any(s.role and re.match(r"(?i)(minister|staatssecretaris)", s.role) for s in signatories):
+    if has_date_line and any(
+        s.role and re.match(r"(?i)(minister|staatssecretaris)", s.role) for s in signatories
+    ):
         ev = signatories[0].evidence
         return Value("brief", Evidence(ev.span, "rule:doctype-letter-form"))
     return None
@@ -194,7 +242,11 @@ def signatories(doc: SourceDoc) -> list[Signatory]:
     for m in SIGN_RE.finditer(doc.body):
         role = re.sub(r"\s+", " ", m.group("role")).strip()
         name = re.sub(r"\s+", " ", m.group("name")).strip()
-        out.append(Signatory(name=name, role=role, evidence=Evidence(doc.span(m.start(), m.end()), "rule:signature-block")))
+        out.append(
+            Signatory(
+                name=name, role=role, evidence=Evidence(doc.span(m.start(), m.end()), "rule:signature-block")
+            )
+        )
     return out
 
 

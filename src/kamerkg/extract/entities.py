@@ -16,17 +16,24 @@ from kamerkg.registers import Registers
 # groups of office holders and generic ministries: not mentions of one organisation
 MASK_RE = re.compile(
     r"\b(?:[Mm]inisters|[Mm]inisteries|[Ss]taatssecretarissen)\s+van\s+(?:[A-Z][\w-]*(?:\s+(?:en|van)\s+)?)+"
+    # a post the register lacks: "de Staatssecretaris van Defensie" names an office, not the organisation
+    r"|\b(?:[Mm]inister|[Ss]taatssecretaris)\s+(?:van|voor)\s+[A-Z][\w-]*"
     # "minister Van Middelkoop van Defensie": a post with its holder's name inside
-    r"|\b(?:[Mm]inister|[Ss]taatssecretaris)\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:van|voor)\s+[A-Z][\w-]*(?:\s+Zaken)?"
+    r"|\b(?:[Mm]inister|[Ss]taatssecretaris)\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:van|voor)\s+[A-Z][\w-]*(?"
+    r":\s+Zaken)?"
     # a formation of the Council of the EU: "Raad Buitenlandse Zaken Defensie", "RBZ Defensie"
-    r"|\b(?:Raad\s+(?:[A-Z][\w-]*\s+)?Zaken|RBZ)(?:\s+\(\w+\))?\s+(?:Defensie|Handel|Ontwikkelingssamenwerking)\b"
+    r"|\b(?:Raad\s+(?:[A-Z][\w-]*\s+)?Zaken|RBZ)(?:\s+\(\w+\))?\s+(?:Defensie|Handel|"
+    r"Ontwikkelingssamenwerking)\b"
 )
 # a country name inside a region ("Noord-Syrië") or as a city named as a place ("te Luxemburg") is no country
-REGION_BEFORE_RE = re.compile(r"(?:Noord|Zuid|Oost|West|Midden|Centraal|Noordoost|Noordwest|Zuidoost|Zuidwest)-$")
+REGION_BEFORE_RE = re.compile(
+    r"(?:Noord|Zuid|Oost|West|Midden|Centraal|Noordoost|Noordwest|Zuidoost|Zuidwest)-$"
+)
 PLACE_BEFORE_RE = re.compile(r"(?<![\w])te\s+$")
 # committees the register lacks: "vaste commissie voor Infrastructuur en Waterstaat"
 COMMITTEE_RE = re.compile(
-    r"(?<![\w])(?:[Vv]aste|[Aa]lgemene|[Tt]ijdelijke|[Pp]arlementaire)\s+(?:Kamer)?commissie\s+(?:voor|van|inzake)\s+"
+    r"(?<![\w])(?:[Vv]aste|[Aa]lgemene|[Tt]ijdelijke|[Pp]arlementaire)\s+(?:Kamer)?commissie\s+(?:voor|van|"
+    r"inzake)\s+"
     r"[A-Z][\w-]*(?:\s+(?:(?:en|van|voor)\s+)?[A-Z][\w-]*)*"
 )
 KIND_ORDER = {"post": 0, "person": 1, "organisation": 2, "country": 3, "place": 4, "topic": 5, "coretask": 6}
@@ -47,6 +54,7 @@ def _matcher(key: int, items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[s
         for v in _variants(form):
             by_form.setdefault(v, []).append(k)
     forms = sorted(by_form, key=lambda f: (-len(f), f))
+
     # a space in a form matches any white space (the text may break a name across lines: "Bosnië\nen
     # Herzegovina"); a footnote marker glued to a name ("Defensie1") does not hide it
     # (topic phrases keep their literal spaces: the seed's expected query answers were written so)
@@ -109,7 +117,10 @@ def _unknown_committees(doc: SourceDoc, found: list[Mention]) -> list[Mention]:
     out = []
     for m in COMMITTEE_RE.finditer(doc.body):
         span = doc.span(m.start(), m.end())
-        if any(f.kind == "organisation" and f.evidence.span.start <= span.start < f.evidence.span.end for f in found):
+        if any(
+            f.kind == "organisation" and f.evidence.span.start <= span.start < f.evidence.span.end
+            for f in found
+        ):
             continue
         name = re.sub(r"\s+", " ", m.group(0))
         name = name[0].lower() + name[1:]

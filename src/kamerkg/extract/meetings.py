@@ -14,46 +14,61 @@ from kamerkg.extract.dates import DateMention, find_dates
 from kamerkg.model import Citation, Evidence, Meeting, Mention, SourceDoc
 
 TRIGGER = (
-    r"(?:bijeenkomst|vergadering|videoteleconferentie|videoconferentie|ministeri[eë]le(?:\s+bijeenkomst)?|werksessie|"
+    r"(?:bijeenkomst|vergadering|videoteleconferentie|videoconferentie|ministeri[eë]le(?:\s+bijeenkomst)?|"
+    r"werksessie|"
     r"[Bb]estuursraad|[Aa]lgemeen\s+[Oo]verleg|[Ss]chriftelijk\s+[Oo]verleg|"
-    r"[Tt]op|NAVO-[Tt]op|[Tt]opontmoeting|overleg|conferentie|commissiedebat|Raad\s+[A-Z][\w-]*(?:\s+(?:Zaken|\(\w+\)))?|"
+    r"[Tt]op|NAVO-[Tt]op|[Tt]opontmoeting|overleg|conferentie|commissiedebat|Raad\s+[A-Z][\w-]*(?:\s+(?"
+    r":Zaken|\(\w+\)))?|"
     r"Europese\s+Raad|Defensieraad|Navo-top|NAVO-top)"
 )
 MODIFIER = (
-    r"(?:(?:ingelaste|informele|Informele|extra|gezamenlijke|formele|reguliere|eerstvolgende|volgende|jaarlijkse|"
+    r"(?:(?:ingelaste|informele|Informele|extra|gezamenlijke|formele|reguliere|eerstvolgende|volgende|"
+    r"jaarlijkse|"
     r"JUMBO|Jumbo|(?:NAVO-|EU-)?ministeri[eë]le)\s+)*"
 )
 # "bijeenkomst van NAVO-ministers van Defensie op 15 april 2020"
 NOUN_BEFORE_DATE_RE = re.compile(
-    rf"(?s).*(?<![\w-])(?P<desc>(?:NAVO-|Navo-|EU-)?{TRIGGER}\b(?:[^.;()]|\(\w{{2,10}}\)){{0,140}}?)\s+(?:(?:die|dat|welke)\s+)?(?:op|van|d\.d\.)\s*$"
+    rf"(?s)\A.*(?<![\w-])(?P<desc>(?:NAVO-|Navo-|EU-)?{TRIGGER}\b(?:[^.;()]|\(\w{{2,10}}\)){{0,140}}?)\s+(?"
+    rf":(?:die|dat|welke)\s+)?(?:op|van|d\.d\.)\s*$"
 )
-# a meeting's name right before its date, without "op"/"van": "Raad Buitenlandse Zaken Defensie 30 en 31 januari 2024"
+# a meeting's name right before its date, without "op"/"van":
+# "Raad Buitenlandse Zaken Defensie 30 en 31 januari 2024"
 NAME_BEFORE_DATE_RE = re.compile(
-    rf"(?s).*(?<![\w-])(?P<desc>(?:NAVO-|EU-)?{TRIGGER}(?:\s+[A-Z][\w-]*){{0,4}})\s+$"
+    rf"(?s)\A.*(?<![\w-])(?P<desc>(?:NAVO-|EU-)?{TRIGGER}(?:\s+[A-Z][\w-]*){{0,4}})\s+$"
 )
-# "op 11 juli twee separate werksessies plaatsvinden voor de Ministers van Buitenlandse Zaken en de Ministers van Defensie"
+# "op 11 juli twee separate werksessies plaatsvinden voor de Ministers van Buitenlandse Zaken en de
+# Ministers van Defensie": one meeting per group
 DATE_THEN_NOUN_RE = re.compile(
-    r"^\s*(?:(?P<count>twee|drie|vier)\s+)?(?:(?:separate|aparte|afzonderlijke|informele|ingelaste|extra)\s+)*"
-    r"(?P<noun>werksessies?|bijeenkomsten?|vergaderingen?|sessies?|videoteleconferenties?)\s+(?:plaats(?:vinden)?\s+)?"
+    r"^\s*(?:(?P<count>twee|drie|vier)\s+)?(?:(?:separate|aparte|afzonderlijke|informele|ingelaste|extra)\s+)"
+    r"*"
+    r"(?P<noun>werksessies?|bijeenkomsten?|vergaderingen?|sessies?|videoteleconferenties?)\s+(?:plaats(?"
+    r":vinden)?\s+)?"
     r"(?:voor|van|met)\s+(?P<who>[^.;:]{3,160}?)(?=[.;:]|\s+(?:plaats|waar|waarbij|die|en\s+zal)\b|$)"
 )
-# "Aansluitend op de RBZ Defensie zal er een Bestuursraad van het Europees Defensie Agentschap (EDA) plaatsvinden."
+# "Aansluitend op de RBZ Defensie zal er een Bestuursraad van het Europees Defensie Agentschap (EDA)
+# plaatsvinden."
 FOLLOWING_RE = re.compile(
-    r"\b[Aa]ansluitend(?:\s+(?:op|aan))?\s+[^.;]{0,80}?\b(?:zal|zullen|vindt|vinden|volgt)\s+(?:er\s+)?(?:een|de|het)\s+"
+    r"\b[Aa]ansluitend(?:\s+(?:op|aan))?\s+[^.;]{0,80}?\b(?:zal|zullen|vindt|vinden|volgt)\s+(?:er\s+)?(?"
+    r":een|de|het)\s+"
     rf"(?P<desc>{MODIFIER}(?:{TRIGGER}|[A-Z]?\w*(?:raad|bijeenkomst|vergadering|sessie|overleg))\b"
     r"(?:[^.;()]|\(\w{2,10}\)){0,120}?)\s+(?:plaats(?:vinden)?|volgen)\b"
 )
 DOC_NOUN_RE = re.compile(
-    r"\b(?:brief|brieven|voorstel|fiche|mededeling|notitie|nota|artikel|bericht|motie|verzoek|bod|Kamerbrief)\b", re.I
+    r"\b(?:brief|brieven|voorstel|fiche|mededeling|notitie|nota|artikel|bericht|motie|verzoek|bod|Kamerbrief)"
+    r"\b",
+    re.I,
 )
 IN_PLACE_RE = re.compile(r"\b(?:bijeen\s+)?(?:te|in)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
-# "Op 6 april jl. spraken de EU ministers van Defensie", "Op 11 en 12 juli komen NAVO-staatshoofden ... bijeen"
+# "Op 6 april jl. spraken de EU ministers van Defensie",
+# "Op 11 en 12 juli komen NAVO-staatshoofden ... bijeen"
 DATE_FIRST_RE = re.compile(
-    r"^[^.;]{0,40}?\b(?:spraken|spreken|vergaderden|vergaderen|kwamen|komen|komt|kwam|zullen|zal|ontmoeten|ontmoetten)\b"
+    r"^[^.;]{0,40}?\b(?:spraken|spreken|vergaderden|vergaderen|kwamen|komen|komt|kwam|zullen|zal|ontmoeten|"
+    r"ontmoetten)\b"
     r"(?P<who>[^.;]{0,120}?)(?:\bbijeen\b|\bover\b|\.|,|;)"
 )
 MINISTERS_RE = re.compile(
-    r"(?P<org>(?:NAVO|EU|Navo|NATO|VN)[- ]?)?(?:-)?(?P<who>ministers van (?:Defensie|Buitenlandse Zaken|Financiën)|"
+    r"(?P<org>(?:NAVO|EU|Navo|NATO|VN)[- ]?)?(?:-)?(?P<who>ministers van (?:Defensie|Buitenlandse Zaken|"
+    r"Financiën)|"
     r"staatshoofden en (?:-)?regeringsleiders|defensieministers|ministers)",
     re.IGNORECASE,
 )
@@ -61,33 +76,47 @@ FORMAT_RE = re.compile(r"videoteleconferentie|videoconferentie|\bVTC\b")
 EXTRA_RE = re.compile(r"\bingelast|\bextra\b", re.IGNORECASE)
 PLACE_AFTER_RE = re.compile(r"^\s*(?:jl\.\s*)?(?:te|in)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
 EXCLUDE_BEFORE_RE = re.compile(
-    r"(?:Vastgesteld|Voorgesteld|ingezonden|ontvangen|Ingediend|per abuis|datum van|Bij brief van|vanaf|tot en met|"
+    r"(?:Vastgesteld|Voorgesteld|ingezonden|ontvangen|Ingediend|per abuis|datum van|Bij brief van|vanaf|tot "
+    r"en met|"
     r"sinds|uiterlijk|voor|na)\s*$",
     re.IGNORECASE,
 )
-ATTEND_RE = re.compile(r"\b(?:aanwezig zijn|aanwezig zal zijn|deelnemen|nemen deel|schuiven aan|aanschuiven)\b")
+ATTEND_RE = re.compile(
+    r"\b(?:aanwezig zijn|aanwezig zal zijn|deelnemen|nemen deel|schuiven aan|aanschuiven)\b"
+)
 REPORTED_RE = re.compile(r"\boverleg gevoerd\b")
 
 GATHERING = [
-    (re.compile(r"ministers van Defensie|defensieministers|Defensieraad", re.I), "gathering/defence-ministers"),
-    (re.compile(r"ministers van Buitenlandse Zaken|Raad Buitenlandse Zaken", re.I), "gathering/foreign-ministers"),
-    (re.compile(r"staatshoofden|regeringsleiders|\b[Tt]op\b|-[Tt]op\b", re.I), "gathering/heads-of-state-and-government"),
+    (
+        re.compile(r"ministers van Defensie|defensieministers|Defensieraad", re.I),
+        "gathering/defence-ministers",
+    ),
+    (
+        re.compile(r"ministers van Buitenlandse Zaken|Raad Buitenlandse Zaken", re.I),
+        "gathering/foreign-ministers",
+    ),
+    (
+        re.compile(r"staatshoofden|regeringsleiders|\b[Tt]op\b|-[Tt]op\b", re.I),
+        "gathering/heads-of-state-and-government",
+    ),
     (re.compile(r"\bcommissie|commissiedebat|algemeen overleg", re.I), "gathering/committee"),
 ]
 
 
 SENT_END_RE = re.compile(
-    r"(?<!\bjl)(?<!\bnr)(?<!\bd\.d)(?<!\ba\.s)(?<!\bo\.a)(?<!\bbijv)(?<!\bresp)(?<!\b[A-Z])[.!?](?=\s+[A-Z(«\d]|\s*$)|\n[ \t]*\n"
+    r"(?<!\bjl)(?<!\bnr)(?<!\bd\.d)(?<!\ba\.s)(?<!\bo\.a)(?<!\bbijv)(?<!\bresp)(?<!\b[A-Z])[.!?](?"
+    r"=\s+[A-Z(«\d]|\s*$)|\n[ \t]*\n"
 )
 
 
 def _sentence_bounds(text: str, i: int) -> tuple[int, int]:
     """The sentence around position ``i`` (abbreviations such as "jl." and "nr." do not end one)."""
-    a = 0
-    for m in SENT_END_RE.finditer(text, max(0, i - 1500), i):
+    # bounded both ways (1500 characters): a text without sentence ends must not cost quadratic time
+    a = max(0, i - 1500)
+    for m in SENT_END_RE.finditer(text, a, i):
         a = m.end()
-    m = SENT_END_RE.search(text, i)
-    b = m.end() if m else len(text)
+    m = SENT_END_RE.search(text, i, min(len(text), i + 1500))
+    b = m.end() if m else min(len(text), i + 1500)
     return a, b
 
 
@@ -99,15 +128,24 @@ def _gathering(s: str) -> str | None:
 
 
 def _org(mentions: list[Mention], doc: SourceDoc, s: int, e: int) -> str | None:
+    e = min(e, len(doc.body))  # the window may run past the end of the body
     a, b = doc.span(s, e).start, doc.span(s, e).end
     for m in mentions:
-        if m.kind == "organisation" and a <= m.evidence.span.start < b and m.key in ("org/navo", "org/eu", "org/vn"):
+        if (
+            m.kind == "organisation"
+            and a <= m.evidence.span.start < b
+            and m.key in ("org/navo", "org/eu", "org/vn")
+        ):
             return m.key
     return None
 
 
 def find_meetings(
-    doc: SourceDoc, mentions: list[Mention], citations: list[Citation], anchor: date | None, own_date_span: tuple[int, int] | None
+    doc: SourceDoc,
+    mentions: list[Mention],
+    citations: list[Citation],
+    anchor: date | None,
+    own_date_span: tuple[int, int] | None,
 ) -> list[Meeting]:
     text = doc.body
     meetings: list[Meeting] = []
@@ -121,18 +159,24 @@ def find_meetings(
         if EXCLUDE_BEFORE_RE.search(before):
             continue
         sa, sb = _sentence_bounds(text, dm.start)
-        clause_start = max(sa, text.rfind("\n", 0, dm.start) + 1) if text.rfind("\n", 0, dm.start) >= sa else sa
+        clause_start = (
+            max(sa, text.rfind("\n", 0, dm.start) + 1) if text.rfind("\n", 0, dm.start) >= sa else sa
+        )
         desc = None
         desc_start = dm.start
         extra_meetings: list[tuple[str, int]] = []
         place_in_desc: str | None = None
-        m = NOUN_BEFORE_DATE_RE.search(text[sa : dm.start]) or NAME_BEFORE_DATE_RE.search(text[clause_start : dm.start])
+        m = NOUN_BEFORE_DATE_RE.search(text[sa : dm.start]) or NAME_BEFORE_DATE_RE.search(
+            text[clause_start : dm.start]
+        )
         base = sa if m is not None and m.re is NOUN_BEFORE_DATE_RE else clause_start
         if m:
             # the date belongs to a document ("de brief van ... d.d. 18 november 2016") when a document noun
             # stands between the meeting noun and the date
             gap = text[base + m.start("desc") : dm.start]
-            if DOC_NOUN_RE.search(gap[len(m.group("desc").split()[0]):]) and re.search(r"d\.d\.\s*$|\bvan\s*$", gap):
+            if DOC_NOUN_RE.search(gap[len(m.group("desc").split()[0]) :]) and re.search(
+                r"d\.d\.\s*$|\bvan\s*$", gap
+            ):
                 m = None
         if m:
             desc_start = base + m.start("desc")
@@ -167,13 +211,17 @@ def find_meetings(
                     who = re.sub(r"\s+", " ", m2.group("who")).strip()
                     who = re.sub(r"\s+(?:eveneens|ook|reeds|nog|opnieuw|al)$", "", who)
                     desc = f"bijeenkomst van {who}"
-            elif REPORTED_RE.search(text[dm.end : min(sb, dm.end + 40)]) and re.search(r"(?:hebben|heeft)\s+op\s*$", head):
+            elif REPORTED_RE.search(text[dm.end : min(sb, dm.end + 40)]) and re.search(
+                r"(?:hebben|heeft)\s+op\s*$", head
+            ):
                 subj = re.sub(r"\s+", " ", head[head.rfind("\n") + 1 :]).strip()
                 subj = re.sub(r"\s+(?:hebben|heeft)\s+op$", "", subj)
                 subj = re.sub(r"(?<=[a-z])\d{1,2}$", "", subj)  # a footnote marker
                 subj = re.sub(r"(?<=[a-z])\d{1,2}(?=\s)", "", subj)
                 desc = f"overleg van {subj[0].lower() + subj[1:]}" if subj else "overleg"
-                wm = re.match(r"\s*overleg gevoerd met\s+(?P<who>[^:;]{3,120}?),?\s+over\b", text[dm.end : sb])
+                wm = re.match(
+                    r"\s*overleg gevoerd met\s+(?P<who>[^:;]{3,120}?),?\s+over\b", text[dm.end : sb]
+                )
                 if wm:
                     desc += f" met {_clean(wm.group('who'))}"
         if not desc:
@@ -183,16 +231,29 @@ def find_meetings(
         place = pm.group("place") if pm else place_in_desc
         if pm:
             ctx_end = dm.end + pm.end()
-        elif text[sa:dm.start].strip().lower().endswith("op") or "bijeen" in text[dm.end : sb]:
+        elif text[sa : dm.start].strip().lower().endswith("op") or "bijeen" in text[dm.end : sb]:
             # "Op 11 en 12 juli komen NAVO-staatshoofden en -regeringsleiders bijeen in Vilnius"
-            clause_end = min([i for i in (text.find(",", dm.end, sb), text.find(".", dm.end, sb)) if i >= 0] or [sb])
-            pm2 = re.search(r"\bbijeen\s+(?:te|in)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)", text[dm.end : clause_end])
+            clause_end = min(
+                [i for i in (text.find(",", dm.end, sb), text.find(".", dm.end, sb)) if i >= 0] or [sb]
+            )
+            pm2 = re.search(
+                r"\bbijeen\s+(?:te|in)\s+(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)",
+                text[dm.end : clause_end],
+            )
             if pm2:
                 place = pm2.group("place")
         for d2, s2 in extra_meetings:
-            _merge(meetings, Meeting(description=d2, start=dm.first, end=dm.last,
-                                     evidence=Evidence(doc.span(s2, sb), "rule:meeting-date-then-noun"),
-                                     gathering=_gathering(d2), announced=bool(anchor and dm.first >= anchor)))
+            _merge(
+                meetings,
+                Meeting(
+                    description=d2,
+                    start=dm.first,
+                    end=dm.last,
+                    evidence=Evidence(doc.span(s2, sb), "rule:meeting-date-then-noun"),
+                    gathering=_gathering(d2),
+                    announced=bool(anchor and dm.first >= anchor),
+                ),
+            )
         mt = Meeting(
             description=desc,
             start=dm.first,
@@ -234,15 +295,23 @@ def _following(doc: SourceDoc, meetings: list[Meeting], anchor: date | None) -> 
             continue
         ref = max(prev, key=lambda mt: mt.evidence.span.start)
         desc = _clean(m.group("desc"))
-        mt = Meeting(description=desc, start=ref.start, end=ref.start, evidence=Evidence(span, "rule:meeting-following"),
-                     gathering=_gathering(desc), announced=ref.announced)
+        mt = Meeting(
+            description=desc,
+            start=ref.start,
+            end=ref.start,
+            evidence=Evidence(span, "rule:meeting-following"),
+            gathering=_gathering(desc),
+            announced=ref.announced,
+        )
         meetings.append(mt)
 
 
 def _merge(meetings: list[Meeting], mt: Meeting) -> None:
     for other in meetings:
-        if other.start == mt.start and other.end == mt.end and (
-            other.gathering == mt.gathering or mt.gathering is None or other.gathering is None
+        if (
+            other.start == mt.start
+            and other.end == mt.end
+            and (other.gathering == mt.gathering or mt.gathering is None or other.gathering is None)
         ):
             other.more_evidence.append(mt.evidence)
             other.place = other.place or mt.place
@@ -262,7 +331,9 @@ def _corefer(doc: SourceDoc, meetings: list[Meeting], mentions: list[Mention]) -
     text = doc.body
     if not meetings:
         return
-    for m in re.finditer(rf"{MODIFIER}{TRIGGER}\b(?:\s+van\s+(?:de\s+)?[^.;()]{{0,60}}?ministers van [A-Z][\w ]+?\b)?", text):
+    for m in re.finditer(
+        rf"{MODIFIER}{TRIGGER}\b(?:\s+van\s+(?:de\s+)?[^.;()]{{0,60}}?ministers van [A-Z][\w ]+?\b)?", text
+    ):
         s, e = m.start(), m.end()
         target = _target(doc, meetings, s)
         if target is None:

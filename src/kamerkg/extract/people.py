@@ -1,7 +1,8 @@
 """Who signs a document and who takes part, by the formulas of each kind of document.
 
 - letters: "De Minister van Defensie,\\nA.Th.B. Bijleveld-Schouten" (the role line, then the name);
-- committee reports: "De voorzitter van de vaste commissie voor Defensie, Ten Broeke", "De fungerend voorzitter
+- committee reports: "De voorzitter van de vaste commissie voor Defensie, Ten Broeke", "De fungerend
+  voorzitter
   van de commissie,\\nDe Roon", "Adjunct-griffier van de commissie,\\nManten"; the older one-line form
   "Voorzitter Boekestijn Griffier Deckers" (without colons; "Voorzitter: X" is the meeting's chair);
 - moties: the names under "en gaat over tot de orde van de dag." sign as "Kamerlid";
@@ -33,25 +34,39 @@ ROLE_WORDS = (
     r"Veiligheid,?|Handel|Ontwikkelingssamenwerking|Klimaat|Waterstaat))*"
 )
 SIGN_RE = re.compile(
-    r"(?m)^[ \t]*(?:(?:De|Het)\s+)?(?P<role>(?:[Ff]ungerend(?:e)?\s+)?(?:Minister(?:-President)?|Staatssecretaris|[Vv]oorzitter|[Gg]riffier|"
+    r"(?m)^[ \t]*(?:(?:De|Het)\s+)?(?P<role>(?:[Ff]ungerend(?:e)?\s+)?(?:Minister(?:-President)?|"
+    r"Staatssecretaris|[Vv]oorzitter|[Gg]riffier|"
     r"[Aa]djunct-griffier|[Pp]lv\.\s+griffier)" + ROLE_WORDS + r")\s*,"
     rf"[ \t]*(?:\n[ \t]*)?(?P<name>{NAME})[ \t]*$"
 )
-CHAIR_CLERK_RE = re.compile(rf"(?m)^[ \t]*Voorzitter[ \t]+(?P<chair>{NAME})[ \t]+Griffier[ \t]+(?P<clerk>{NAME})[ \t]*$")
+CHAIR_CLERK_RE = re.compile(
+    rf"(?m)^[ \t]*Voorzitter[ \t]+(?P<chair>{NAME})[ \t]+Griffier[ \t]+(?P<clerk>{NAME})[ \t]*$"
+)
 MOTIE_END_RE = re.compile(r"gaat over tot de orde van de dag\.?[ \t]*\n")
 NAME_LINE_RE = re.compile(rf"^[ \t]*(?P<name>{NAME})[ \t]*$")
 QUESTIONER_RE = re.compile(
-    r"\bVragen van (?:het lid|de leden)\s+(?P<list>[^()]{2,80}?\([\w-]+\)(?:\s*(?:,|en)\s*[^()]{2,80}?\([\w-]+\))*)"
+    r"\bVragen van (?:het lid|de leden)\s+(?P<list>[^()]{2,80}?\([\w-]+\)(?:\s*(?:,|en)\s*[^()]{2,80}?"
+    r"\([\w-]+\))*)"
 )
 PERSON_PARTY_RE = re.compile(rf"(?P<name>{NAME})\s*\((?P<party>[\w-]+)\)")
 ANSWER_RE = re.compile(
     rf"\bAntwoord van (?:de\s+)?(?P<post>[Mm]inister(?:-President)?|[Ss]taatssecretaris)\s+(?P<name>{NAME})"
     r"\s*\((?P<of>[^()]{3,80})\)"
 )
-PRESENT_RE = re.compile(r"Aanwezig (?:zijn|is) [\w ]{0,40}?(?:leden|lid) der Kamer, te weten:\s*(?P<list>[^:]{3,800}?),?\s*\n")
+PRESENT_RE = re.compile(
+    r"Aanwezig (?:zijn|is) [\w ]{0,40}?(?:leden|lid) der Kamer, te weten:\s*(?P<list>[^:]{3,800}?),?\s*\n"
+)
 SPEAKER_RE = re.compile(rf"(?m)^[ \t]*(?:De heer|Mevrouw)\s+(?P<name>{NAME})\s*\((?P<party>[\w-]+)\)\s*:")
-HEADER_PERSON_FIELDS = ("Indiener(s)", "Indieners", "Indiener", "Medeindiener", "Beantwoord door", "Eerste ondertekenaar",
-                        "Mede ondertekenaar", "Vragensteller")
+HEADER_PERSON_FIELDS = (
+    "Indiener(s)",
+    "Indieners",
+    "Indiener",
+    "Medeindiener",
+    "Beantwoord door",
+    "Eerste ondertekenaar",
+    "Mede ondertekenaar",
+    "Vragensteller",
+)
 
 
 def _clean(s: str) -> str:
@@ -65,7 +80,9 @@ def last_name(name: str) -> str:
 
 
 def _sig(doc: SourceDoc, name: str, role: str | None, s: int, e: int, rule: str) -> Signatory:
-    return Signatory(name=_clean(name), role=_clean(role) if role else None, evidence=Evidence(doc.span(s, e), rule))
+    return Signatory(
+        name=_clean(name), role=_clean(role) if role else None, evidence=Evidence(doc.span(s, e), rule)
+    )
 
 
 def body_signatories(doc: SourceDoc) -> list[Signatory]:
@@ -75,8 +92,26 @@ def body_signatories(doc: SourceDoc) -> list[Signatory]:
         out.append(_sig(doc, m.group("name"), m.group("role"), m.start(), m.end(), "rule:signature-block"))
     if not out:
         for m in CHAIR_CLERK_RE.finditer(text):
-            out.append(_sig(doc, m.group("chair"), "voorzitter", m.start("chair"), m.end("chair"), "rule:signature-chair-clerk"))
-            out.append(_sig(doc, m.group("clerk"), "griffier", m.start("clerk"), m.end("clerk"), "rule:signature-chair-clerk"))
+            out.append(
+                _sig(
+                    doc,
+                    m.group("chair"),
+                    "voorzitter",
+                    m.start("chair"),
+                    m.end("chair"),
+                    "rule:signature-chair-clerk",
+                )
+            )
+            out.append(
+                _sig(
+                    doc,
+                    m.group("clerk"),
+                    "griffier",
+                    m.start("clerk"),
+                    m.end("clerk"),
+                    "rule:signature-chair-clerk",
+                )
+            )
     if re.search(r"\bMOTIE\b|^Motie\b", text[:3000], re.MULTILINE):
         end = MOTIE_END_RE.search(text)
         if end:
@@ -91,13 +126,30 @@ def body_signatories(doc: SourceDoc) -> list[Signatory]:
                 if not nm:
                     break
                 s = pos + line.start() + nm.start("name")
-                out.append(_sig(doc, nm.group("name"), "Kamerlid", s, s + len(nm.group("name")), "rule:signature-motie"))
+                out.append(
+                    _sig(
+                        doc,
+                        nm.group("name"),
+                        "Kamerlid",
+                        s,
+                        s + len(nm.group("name")),
+                        "rule:signature-motie",
+                    )
+                )
     m = QUESTIONER_RE.search(text[:3000])
     if m:
         for pm in PERSON_PARTY_RE.finditer(m.group("list")):
             s = m.start("list") + pm.start()
-            out.append(_sig(doc, pm.group("name"), f"vraagsteller ({pm.group('party')})", s, m.start("list") + pm.end(),
-                            "rule:kamervragen-questioner"))
+            out.append(
+                _sig(
+                    doc,
+                    pm.group("name"),
+                    f"vraagsteller ({pm.group('party')})",
+                    s,
+                    m.start("list") + pm.end(),
+                    "rule:kamervragen-questioner",
+                )
+            )
     m = ANSWER_RE.search(text[:3000])
     if m:
         post = m.group("post")
@@ -113,7 +165,11 @@ def _split_people(value: str) -> list[tuple[str, str, str | None, int]]:
     'Ank Bijleveld (minister defensie) (CDA)' -> name, party CDA, role 'minister defensie'."""
     out: list[tuple[str, str, str | None, int]] = []
     # one person with a role after a comma: "Name, role (...)"
-    m = re.fullmatch(rf"(?P<name>{NAME}),\s*(?P<role>(?:[a-z]|Kamerlid|Minister|Staatssecretaris|Voorzitter|Griffier)[^()]*?)\s*(?:\((?P<paren>[^()]*)\))?\s*", value)
+    m = re.fullmatch(
+        rf"(?P<name>{NAME}),\s*(?P<role>(?:[a-z]|Kamerlid|Minister|Staatssecretaris|Voorzitter|Griffier)[^()"
+        rf"]*?)\s*(?:\((?P<paren>[^()]*)\))?\s*",
+        value,
+    )
     if m:
         party = m.group("paren") if m.group("paren") and re.fullmatch(r"[\w-]+", m.group("paren")) else ""
         return [(m.group("name"), party, m.group("role").strip(), 0)]
@@ -137,9 +193,17 @@ def header_signatories(doc: SourceDoc, present: list[Signatory]) -> list[Signato
                 continue
             seen.add(last_name(name))
             if role is None:
-                role = f"vraagsteller ({party})" if f.name in ("Indieners", "Vragensteller") and party else None
+                role = (
+                    f"vraagsteller ({party})" if f.name in ("Indieners", "Vragensteller") and party else None
+                )
             s = f.span.start + off
-            out.append(Signatory(name=_clean(name), role=role, evidence=Evidence(Span(s, s + len(name)), "rule:site-header-submitter")))
+            out.append(
+                Signatory(
+                    name=_clean(name),
+                    role=role,
+                    evidence=Evidence(Span(s, s + len(name)), "rule:site-header-submitter"),
+                )
+            )
     return out
 
 

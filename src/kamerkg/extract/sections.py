@@ -14,18 +14,22 @@ from kamerkg.model import AgendaItem, Citation, Commitment, Correction, Evidence
 HEADING_RE = re.compile(r"(?:^|\n[ \t]*\n)[ \t]*(?P<h>[A-Z][^\n.:;,]{2,70}?)[ \t]*\n[ \t]*\n")
 # headings that name parliamentary business of the letter itself, not an item of the meeting's agenda
 NOT_AGENDA_RE = re.compile(
-    r"^(?:Kamervragen|Toezeggingen|Moties|Kamerbrieven|Overig(?:e punten)?|Bijlagen?|Inleiding|Tot slot|Afsluitend|"
+    r"^(?:Kamervragen|Toezeggingen|Moties|Kamerbrieven|Overig(?:e punten)?|Bijlagen?|Inleiding|Tot slot|"
+    r"Afsluitend|"
     r"Verslag|Geannoteerde agenda|Aan de Voorzitter)\b",
     re.IGNORECASE,
 )
 CORRECTION_RE = re.compile(
     r"(?P<all>(?:Per abuis|Abusievelijk|Ten onrechte)\s+(?:is|werd|staat)\s+(?:hier\s+|daar\s+|daarin\s+)?"
-    r"(?:de datum van\s+|het (?:getal|bedrag|aantal) (?:van\s+)?)?(?P<wrong>[^,.;]{1,80}?)\s+(?:genoemd|vermeld|opgenomen|gemeld),?\s*"
+    r"(?:de datum van\s+|het (?:getal|bedrag|aantal) (?:van\s+)?)?(?P<wrong>[^,.;]{1,80}?)\s+(?:genoemd|"
+    r"vermeld|opgenomen|gemeld),?\s*"
     r"(?:dat|dit)\s+(?:moet|dient)\s+(?:te\s+)?(?:zijn|worden)\s+(?P<right>[^.;]{1,80}?)\s*\.)"
 )
 COMMIT_RE = re.compile(
-    r"(?P<all>(?:(?P<about>Over [^.]{3,160}?),\s*)?(?:wordt|zal)\s+uw Kamer\s+(?P<when>[^.]{0,40}?)\s*(?:geïnformeerd|worden geïnformeerd|informeren)"
-    r"\s+door\s+(?P<who>de\s+(?:Minister|Staatssecretaris|Minister-President)(?:\s+van\s+[A-Z][\w-]*(?:\s+(?:en\s+)?[A-Z][\w-]*)*)?)"
+    r"(?P<all>(?:(?P<about>Over [^.]{3,160}?),\s*)?(?:wordt|zal)\s+uw Kamer\s+(?P<when>[^.]{0,40}?)\s*(?"
+    r":geïnformeerd|worden geïnformeerd|informeren)"
+    r"\s+door\s+(?P<who>de\s+(?:Minister|Staatssecretaris|Minister-President)(?:\s+van\s+[A-Z][\w-]*(?:\s+(?"
+    r":en\s+)?[A-Z][\w-]*)*)?)"
     r"(?:\s+(?P<about2>over [^.]{3,160}?))?\s*\.)"
 )
 
@@ -43,11 +47,12 @@ def sections(doc: SourceDoc) -> list[tuple[str, int, int, int]]:
 
 
 def agenda_items(doc: SourceDoc, mentions: list[Mention]) -> list[AgendaItem]:
-    """The sections of an annotated agenda ("geannoteerde agenda") are the items of the meeting it announces."""
+    """The sections of an annotated agenda ("geannoteerde agenda") are the items of the meeting it
+    announces."""
     if not re.search(r"geannoteerde agenda", doc.body, re.IGNORECASE):
         return []
     items = []
-    for h, hs, bs, end in sections(doc):
+    for h, hs, _bs, end in sections(doc):
         if NOT_AGENDA_RE.search(h):
             continue
         a, b = doc.span(hs, end).start, doc.span(hs, end).end
@@ -55,7 +60,11 @@ def agenda_items(doc: SourceDoc, mentions: list[Mention]) -> list[AgendaItem]:
         for m in mentions:
             if m.kind == "topic" and a <= m.evidence.span.start < b and m.key not in topics:
                 topics.append(m.key)
-        items.append(AgendaItem(h, len(items) + 1, Evidence(doc.span(hs, hs + len(h)), "rule:agenda-section-heading"), topics))
+        items.append(
+            AgendaItem(
+                h, len(items) + 1, Evidence(doc.span(hs, hs + len(h)), "rule:agenda-section-heading"), topics
+            )
+        )
     return items
 
 
@@ -108,5 +117,9 @@ def commitments(doc: SourceDoc, mentions: list[Mention]) -> list[Commitment]:
         for men in mentions:
             if men.kind == "post" and span.start <= men.evidence.span.start < span.end:
                 key = men.key
-        out.append(Commitment(who, key, about, Evidence(doc.span(m.start(), m.end()), "rule:commitment-inform-kamer")))
+        out.append(
+            Commitment(
+                who, key, about, Evidence(doc.span(m.start(), m.end()), "rule:commitment-inform-kamer")
+            )
+        )
     return out

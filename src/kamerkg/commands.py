@@ -47,7 +47,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"kamerkg: nothing built; {args.out}/ left unchanged", file=sys.stderr)
         return 1 if not res.report.conforms else 2
     print(
-        f"built {len(res.documents)} document(s) into {args.out}/ ({sum(res.files.values())} bytes in {len(res.files)} files)"
+        f"built {len(res.documents)} document(s) into {args.out}/ "
+        f"({sum(res.files.values())} bytes in {len(res.files)} files)"
     )
     if not args.quiet:
         from kamerkg.queries import run_local
@@ -65,7 +66,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(r.line())
     n_v = sum(r.severity == "Violation" for r in report.results)
     print(
-        f"{'conforms' if report.conforms else 'does not conform'}: {n_v} violation(s), {len(report.results) - n_v} other result(s)"
+        f"{'conforms' if report.conforms else 'does not conform'}: {n_v} violation(s), "
+        f"{len(report.results) - n_v} other result(s)"
     )
     return 0 if report.conforms else 1
 

@@ -103,7 +103,7 @@ class Signatory:
 
 @dataclass
 class Member:
-    """A member of parliament the text shows taking part (present at a debate, speaking), with the party printed."""
+    """A member of parliament the text shows taking part (present at a debate, speaking), with the party."""
 
     name: str
     party: str | None

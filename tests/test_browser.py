@@ -134,6 +134,8 @@ def test_query_page_runs_a_ready_made_query(server: str) -> None:
     assert rows, dom[-3000:]
     assert re.search(r'<span id="status"[^>]*>\d+ (rij|rijen)', dom)
     assert "2020-04-15" in dom
+    # IRIs under the dataset base link to this server (relative), so a click dereferences them here
+    assert 'href="id/meeting/2020-04-15-navo-defence-ministers"' in dom
 
 
 def test_screenshot_renders(server: str, tmp_path: Path) -> None:

@@ -192,6 +192,16 @@ def test_ontology_and_dataset_description(client: httpx.Client) -> None:
     assert r.headers["access-control-allow-origin"] == "*"
 
 
+def test_named_graph_iri(client: httpx.Client) -> None:
+    r = client.get("/id/graph/kst-28676-339", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    g = parse(r.content, "turtle")
+    assert (URIRef(DOC), URIRef("http://purl.org/dc/terms/identifier"), None) in g
+    r = client.get("/id/graph/kst-28676-339", headers={"Accept": "text/html"})
+    assert r.status_code == 303 and r.headers["location"] == "../../page/doc/kst-28676-339.html"
+    assert client.get("/id/graph/no-such-doc").status_code == 404
+
+
 def test_static_site(client: httpx.Client) -> None:
     r = client.get("/")
     assert r.status_code == 200 and "kamerkg" in r.text

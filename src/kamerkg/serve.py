@@ -312,6 +312,8 @@ class App:
     async def thing(self, request: Request) -> Response:
         """``/id/X``: 303 to the document about X in the negotiated format."""
         rest = request.path_params["rest"]
+        if rest.startswith("graph/"):
+            return self.named_graph(request, rest)
         ext = None
         if not (self.site / "page" / f"{rest}.html").is_file():
             stem, dot, e = rest.rpartition(".")
@@ -325,6 +327,40 @@ class App:
         depth = request.url.path.count("/") - 1  # from /id/a/b to the root: ../../
         target = "../" * depth + f"page/{rest}.{chosen}"
         return _see_other(target)
+
+    def named_graph(self, request: Request, rest: str) -> Response:
+        """``/id/graph/D``: a named graph is a document, so it is answered (200) in the negotiated RDF
+        format; for HTML, 303 to the page of the document the graph was built from."""
+        g = ox.NamedNode(self.s.ids + rest)
+        triples = [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in self.store.quads_for_pattern(None, None, None, g)
+        ]
+        if not triples:
+            return _error(404, f"no graph {g.value}")
+        chosen = self._choose(request)
+        if isinstance(chosen, Response):
+            return chosen
+        if chosen == "html":
+            doc = rest[len("graph/") :]
+            if (self.site / "page" / "doc" / f"{doc}.html").is_file():
+                return _see_other("../../" + f"page/doc/{doc}.html")
+            chosen = "ttl"
+        from kamerkg.mapping import prefixes
+
+        triples.sort(key=str)
+        headers = {**_cors(), "Vary": "Accept"}
+        mt, fmt = GRAPH_RESULTS[chosen]
+        if chosen == "jsonld":
+            from kamerkg.publish.jsonld import Compactor, dumps
+
+            c = Compactor(triples, prefixes(self.s))
+            doc_ = c.document("", triples)
+            doc_["@context"] = c.context()
+            return Response(dumps(doc_), media_type=mt, headers=headers)
+        px = prefixes(self.s) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        data = ox.serialize(triples, format=fmt, **({"prefixes": px} if px else {})) or b""
+        return Response(data, media_type=mt, headers=headers)
 
     async def page(self, request: Request) -> Response:
         rest = request.path_params["rest"]
@@ -383,6 +419,7 @@ class App:
                 queries=qs,
                 initial=initial,
                 queries_json=script_json(qs),
+                base_json=script_json(self.s.base),
                 max_rows=self.limits.max_rows,
                 timeout=self.limits.timeout,
             )

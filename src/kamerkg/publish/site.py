@@ -42,19 +42,19 @@ OWL = "http://www.w3.org/2002/07/owl#"
 
 # classes listed first on the home page, with Dutch and English names where the ontology has none
 FEATURED = {
-    "ParliamentaryDocument": ("documenten", "documents"),
-    "Dossier": ("dossiers", "dossiers"),
-    "Meeting": ("bijeenkomsten", "meetings"),
-    "InternationalOrganisation": ("internationale organisaties", "international organisations"),
-    "GovernmentOrganisation": ("overheidsorganisaties", "government organisations"),
-    "ParliamentaryChamber": ("Kamers", "chambers"),
-    "Person": ("personen", "persons"),
-    "Post": ("functies", "posts"),
-    "Concept": ("begrippen en onderwerpen", "concepts and topics"),
-    "TaskForce": ("taskforces", "task forces"),
-    "Place": ("plaatsen", "places"),
-    "City": ("steden", "cities"),
-    "Country": ("landen", "countries"),
+    "kkg:ParliamentaryDocument": ("documenten", "documents"),
+    "kkg:Dossier": ("dossiers", "dossiers"),
+    "kkg:Meeting": ("bijeenkomsten", "meetings"),
+    "kkg:InternationalOrganisation": ("internationale organisaties", "international organisations"),
+    "kkg:GovernmentOrganisation": ("overheidsorganisaties", "government organisations"),
+    "kkg:ParliamentaryChamber": ("Kamers", "chambers"),
+    "foaf:Person": ("personen", "persons"),
+    "org:Post": ("functies", "posts"),
+    "skos:Concept": ("begrippen en onderwerpen", "concepts and topics"),
+    "kkg:TaskForce": ("taskforces", "task forces"),
+    "schema:Place": ("plaatsen", "places"),
+    "schema:City": ("steden", "cities"),
+    "schema:Country": ("landen", "countries"),
 }
 STATEMENT_KINDS = ("Position", "Commitment", "Correction", "Citation", "AgendaItem", "Signature")
 SCHEMA_TYPES = (
@@ -517,8 +517,8 @@ class Site:
         classes = []
         for cls, members in sorted(counts.items()):
             cur = self.class_page(cls)
-            local = re.split(r"[#/]", cls)[-1]
-            nl, en = FEATURED.get(local, (None, None))
+            featured = self.curie(cls) in FEATURED
+            nl, en = FEATURED.get(self.curie(cls), (None, None))
             title = self.onto.label_exact(cls, "nl") or nl or self.label(cls)
             title_en = self.onto.label_exact(cls, "en") or en
             items = []
@@ -544,7 +544,7 @@ class Site:
                     "label_en": title_en,
                     "count": len(set(members)),
                     "curie": self.curie(cls),
-                    "featured": local in FEATURED,
+                    "featured": featured,
                     "iri": cls,
                 }
             )

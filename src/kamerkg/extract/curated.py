@@ -47,6 +47,12 @@ def load_curated(doc: SourceDoc, curated_dir: Path) -> list[Curated]:
             if not quote:
                 raise CurationError(f"{path}: {kind} #{i} has no quote")
             found = find_quote(doc, quote)
+            if found is None and doc.truncated:
+                # a partial copy may end before the quoted passage: the statement is left out, not an error
+                doc.warnings.append(
+                    f"{path}: {kind} #{i} left out: its quote lies beyond the partial copy {doc.path}"
+                )
+                continue
             if found is None:
                 raise CurationError(f"{path}: {kind} #{i}: quote not found in {doc.path}: {quote[:60]!r}")
             fields = {k: v for k, v in st.items() if k != "quote"}

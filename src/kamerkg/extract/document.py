@@ -52,8 +52,12 @@ DOC_TYPES = [
     (r"\bMOTIE VAN (?:HET LID|DE LEDEN)\b|^Motie\b", "motie"),
     (r"\bAMENDEMENT VAN (?:HET LID|DE LEDEN)\b|^Amendement\b", "amendement"),
     (
-        r"^Antwoord schriftelijke vragen\b|\bAntwoord van (?:minister|staatssecretaris)\b",
+        r"^Antwoord schriftelijke vragen\b|\b[Aa]ntwoord van (?:de )?(?:[Mm]inister|[Ss]taatssecretaris)\b",
         "antwoord op schriftelijke vragen",
+    ),
+    (
+        r"^[ \t]*Vragen van (?:het lid|de leden)\b[^\n]*\(ingezonden\b|^Schriftelijke vragen\b",
+        "schriftelijke vragen",
     ),
     (r"^Kamervraag \d{4}Z\d+", "schriftelijke vragen met antwoord"),
     (r"\bBRIEF VAN DE (?:MINISTER|STAATSSECRETARIS|MINISTERS)\b|^Brief regering\b|^Kamerbrief\b", "brief"),
@@ -212,10 +216,18 @@ def doc_date(doc: SourceDoc, answer: bool = False) -> tuple[Value | None, Value 
 
 
 def doc_type(doc: SourceDoc, signatories: list[Signatory], has_date_line: bool) -> Value | None:
+    # the name the document gives itself first (a letter listing moties is still a letter)
+    named = []
     for pat, t in DOC_TYPES:
         m = re.search(pat, doc.text[:4000], re.MULTILINE)
         if m:
-            return _v_orig(t, m.start(), m.end(), "rule:doctype-self-named")
+            named.append((m.start(), m.end(), t))
+    if named:
+        s, e, t = min(named)
+        if t == "schriftelijke vragen" and any(x[2] == "antwoord op schriftelijke vragen" for x in named):
+            # questions printed with the answer to them: the answer (Aanhangsel Handelingen)
+            s, e, t = next(x for x in named if x[2] == "antwoord op schriftelijke vragen")
+        return _v_orig(t, s, e, "rule:doctype-self-named")
     # a committee report by its form: "Vastgesteld", "overleg gevoerd", "(geredigeerd) woordelijk verslag"
     body = doc.body[:4000]
     if re.search(r"\bVastgesteld\s+\d", body):

@@ -30,6 +30,25 @@ REGION_BEFORE_RE = re.compile(
     r"(?:Noord|Zuid|Oost|West|Midden|Centraal|Noordoost|Noordwest|Zuidoost|Zuidwest)-$"
 )
 PLACE_BEFORE_RE = re.compile(r"(?<![\w])te\s+$")
+# organisations the register lacks, by the head noun of their name: "Ministerie van Infrastructuur en
+# Waterstaat", "Nationaal Coördinator Terrorismebestrijding en Veiligheid (NCTV)", "Europees Centrum voor
+# Ziektepreventie (ECDC)"; a mission, operation or Council formation is not one
+ORG_HEAD = (
+    r"Ministerie|Agentschap|Dienst|Autoriteit|Inspectie|Instituut|Bureau|Fonds|Centrum|Organisatie|Rekenkamer|"
+    r"Universiteit|Stichting|Vereniging|Agency|Organi[sz]ation|Office|Bank|Hof|Tribunaal|Parlement|Alliantie|Coalitie|"
+    r"Co[öo]rdinator|Commissariaat|Directoraat"
+)
+ORG_OF_RE = re.compile(
+    rf"(?<![\w-])(?P<name>(?:{ORG_HEAD})\s+(?:van|voor)\s+(?:de\s+|het\s+)?[A-Z][\w-]*"
+    r"(?:\s+(?:en\s+|of\s+)?[A-Z][\w-]*)*(?:\s+\([A-Z][A-Za-z]{1,9}\))?)"
+)
+ORG_ABBR_RE = re.compile(
+    r"(?<![\w-])(?P<name>(?:[A-Z][\w-]*\s+){0,3}"
+    rf"(?:[\w-]*(?:{ORG_HEAD.lower()})|{ORG_HEAD})"
+    r"(?:\s+(?:[A-Z][\w-]*|-[\w-]+|van|voor|het|de|der|en|op|of|for|of|the|and|on))"
+    r"{0,7}?\s+\((?P<abbr>[A-Z][A-Za-z]{1,9})\))"
+)
+NOT_ORG_RE = re.compile(r"\b(?:[Mm]issie|[Oo]peratie|Operation|Mission|Raad\s+\w+\s+Zaken|[Tt]op)\b")
 # committees the register lacks: "vaste commissie voor Infrastructuur en Waterstaat"
 COMMITTEE_RE = re.compile(
     r"(?<![\w])(?:[Vv]aste|[Aa]lgemene|[Tt]ijdelijke|[Pp]arlementaire)\s+(?:Kamer)?commissie\s+(?:voor|van|"
@@ -109,6 +128,30 @@ def find_mentions(
         )
     if "organisation" in kinds:
         out.extend(_unknown_committees(doc, out))
+        out.extend(_unknown_organisations(doc, out))
+    return out
+
+
+def _unknown_organisations(doc: SourceDoc, found: list[Mention]) -> list[Mention]:
+    """Organisations named as such that the register lacks: kept as unlinked organisations."""
+    out: list[Mention] = []
+    text = doc.body
+    for rx in (ORG_ABBR_RE, ORG_OF_RE):
+        for m in rx.finditer(text):
+            name = re.sub(r"\s+", " ", m.group("name")).strip()
+            if NOT_ORG_RE.search(name):
+                continue
+            span = doc.span(m.start("name"), m.end("name"))
+            if any(
+                f.kind in ("organisation", "country", "post")
+                and f.evidence.span.start < span.end
+                and span.start < f.evidence.span.end
+                for f in [*found, *out]
+            ):
+                continue
+            out.append(
+                Mention("organisation", name, Evidence(span, "rule:organisation-unlinked"), None, None)
+            )
     return out
 
 

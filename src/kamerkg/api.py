@@ -102,7 +102,11 @@ def build(
     if not done:
         runner.close()
         return result  # nothing published: the previous dist/ stays as it was
+    from kamerkg.changes import complete_feed, snapshot  # change feed since the previous build (issue 4)
+
+    previous = snapshot(out)
     runner.publish(done, result, extras=extras)
+    complete_feed(out, previous, result.documents, s)
     return result
 
 
@@ -146,6 +150,9 @@ def publish(done: list[DocResult], s: Settings, out: Path, result: BuildResult) 
         from kamerkg.publish import publish_extras  # JSON-LD, void.ttl, ontology HTML, site/ (issue 8)
 
         publish_extras(staging, quads, triples, done, s, files)
+        from kamerkg.changes import record_changes  # change feed since the previous build (issue 4)
+
+        change = record_changes(out, staging, quads, result.documents, s, files)
         manifest = {
             "base": s.base,
             "documents": result.documents,
@@ -153,6 +160,7 @@ def publish(done: list[DocResult], s: Settings, out: Path, result: BuildResult) 
             "quads": len(quads),
             "triples": len(triples),
             "files": {k: {"bytes": v, "sha256": hashlib.sha256((staging / k).read_bytes()).hexdigest()} for k, v in sorted(files.items())},
+            **change,  # change number, document_hashes, graph_hashes
         }
         _write(staging / "manifest.json", _json(manifest), files, staging)
         _swap(staging, out)

@@ -1,0 +1,279 @@
+"""The change feed: what each build changed since the previous one, published as RDF.
+
+Every build compares the content hash of each named graph with the previous ``dist/manifest.json`` and
+writes a changeset ``dist/changes/<n>.ttl`` (Activity Streams 2.0): an ``as:Collection`` of
+``as:Create`` (document added), ``as:Update`` (its graph changed) and ``as:Delete`` (withdrawn)
+activities, each naming the document (``as:object``), its named graph (``as:target``) and the content
+hashes before and after. Changesets of earlier builds are carried over, so a mirror that has applied
+changeset ``k`` applies ``k+1 .. n`` in order: for each, replace the graphs it names with their content in
+``dist/kamerkg.nq`` and drop the graphs of deleted documents. :func:`read_changes` gives them as data.
+
+The manifest gains ``change`` (the number of this build's changeset), ``document_hashes`` and
+``graph_hashes``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+
+from kamerkg.config import Settings
+from kamerkg.errors import KamerkgError
+
+AS = Namespace("https://www.w3.org/ns/activitystreams#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+
+
+@dataclass
+class ChangeSet:
+    number: int
+    published: str
+    previous: int | None
+    added: list[str] = field(default_factory=list)  # document ids
+    changed: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    graphs_replaced: list[str] = field(default_factory=list)  # graph IRIs to load anew (added or changed)
+    graphs_removed: list[str] = field(default_factory=list)  # graph IRIs to drop
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.added or self.changed or self.withdrawn or self.graphs_replaced or self.graphs_removed
+        )
+
+
+def graph_hashes(quads: list[Any]) -> dict[str, str]:
+    """sha256 per named graph over its sorted N-Quads lines (IRIs are minted from ids: no blank nodes)."""
+    lines: dict[str, list[str]] = defaultdict(list)
+    for q in quads:
+        g = getattr(q.graph_name, "value", "")
+        lines[g].append(f"{q.subject} {q.predicate} {q.object} .")
+    out = {}
+    for g, ls in lines.items():
+        h = hashlib.sha256()
+        for line in sorted(ls):
+            h.update(line.encode())
+            h.update(b"\n")
+        out[g] = h.hexdigest()
+    return dict(sorted(out.items()))
+
+
+def _previous_manifest(out: Path) -> dict[str, Any] | None:
+    p = out / "manifest.json"
+    if not p.is_file():
+        return None
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@dataclass
+class Previous:
+    """What the previous publication said, read before it is replaced."""
+
+    manifest: dict[str, Any] | None
+    changesets: dict[str, bytes]  # file name -> content of dist/changes/*.ttl
+
+
+def snapshot(out: str | Path) -> Previous:
+    out = Path(out)
+    sets = {}
+    if (out / "changes").is_dir():
+        sets = {f.name: f.read_bytes() for f in sorted((out / "changes").glob("*.ttl"))}
+    return Previous(_previous_manifest(out), sets)
+
+
+def nquads_graph_hashes(path: Path) -> dict[str, str]:
+    """:func:`graph_hashes` of a published ``kamerkg.nq``."""
+    import pyoxigraph as ox
+
+    return graph_hashes(list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)))
+
+
+def record_changes(
+    out: Path,
+    staging: Path,
+    quads: list[Any] | None,
+    documents: list[str],
+    s: Settings,
+    files: dict[str, int],
+    previous: Previous | None = None,
+) -> dict[str, Any]:
+    """Write this build's changeset into ``staging/changes/`` (with the earlier ones) and return the manifest
+    fields (``change``, ``document_hashes``, ``graph_hashes``). ``quads`` may be None: the hashes are then
+    read from ``staging/kamerkg.nq``; ``previous`` defaults to what ``out`` holds now."""
+    previous = previous or snapshot(out)
+    ghash = graph_hashes(quads) if quads is not None else nquads_graph_hashes(staging / "kamerkg.nq")
+    prefix = f"{s.ids}graph/"
+    dhash = {d: ghash.get(prefix + d, "") for d in documents}
+    prev = previous.manifest or {}
+    prev_docs: dict[str, str] = prev.get("document_hashes") or {d: "" for d in prev.get("documents") or []}
+    prev_graphs: dict[str, str] = prev.get("graph_hashes") or {g: "" for g in prev.get("graphs") or []}
+    prev_n = prev.get("change") if isinstance(prev.get("change"), int) else None
+    n = (prev_n or 0) + 1
+    cs = ChangeSet(number=n, published=datetime.now(UTC).replace(microsecond=0).isoformat(), previous=prev_n)
+    for d in documents:
+        if d not in prev_docs:
+            cs.added.append(d)
+        elif not prev_docs[d] or prev_docs[d] != dhash[d]:
+            cs.changed.append(d)
+    cs.withdrawn = sorted(d for d in prev_docs if d not in dhash)
+    cs.graphs_replaced = sorted(g for g, h in ghash.items() if prev_graphs.get(g) != h or not h)
+    cs.graphs_removed = sorted(g for g in prev_graphs if g not in ghash)
+    # carry the earlier changesets over (dist/ is replaced as a whole)
+    new_dir = staging / "changes"
+    new_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in previous.changesets.items():
+        (new_dir / name).write_bytes(data)
+        files[f"changes/{name}"] = len(data)
+    data = changeset_graph(cs, s, dhash, prev_docs).serialize(format="turtle").encode()
+    (new_dir / f"{n}.ttl").write_bytes(data)
+    files[f"changes/{n}.ttl"] = len(data)
+    return {"change": n, "document_hashes": dhash, "graph_hashes": ghash}
+
+
+def complete_feed(out: str | Path, previous: Previous, documents: list[str], s: Settings) -> int | None:
+    """After a publication that did not record its changeset itself: write it into ``out`` and add the
+    change fields and files to ``out/manifest.json``. Returns the changeset number (None if nothing was
+    published)."""
+    out = Path(out)
+    mpath = out / "manifest.json"
+    manifest = _previous_manifest(out)
+    if manifest is None or not (out / "kamerkg.nq").is_file():
+        return None
+    if isinstance(manifest.get("change"), int) and manifest != previous.manifest:
+        return int(manifest["change"])  # the publisher recorded it
+    files: dict[str, int] = {}
+    change = record_changes(out, out, None, documents, s, files, previous)
+    listed = manifest.setdefault("files", {})
+    for name, size in sorted(files.items()):
+        listed[name] = {"bytes": size, "sha256": hashlib.sha256((out / name).read_bytes()).hexdigest()}
+    manifest["files"] = dict(sorted(listed.items()))
+    manifest.update(change)
+    tmp = mpath.with_name(".manifest.json.part")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(mpath)
+    return int(change["change"])
+
+
+def changeset_graph(cs: ChangeSet, s: Settings, new: dict[str, str], old: dict[str, str]) -> Graph:
+    from kamerkg.mapping import doc_iri, graph_iri
+
+    K = Namespace(s.vocab)
+    g = Graph()
+    g.bind("as", AS)
+    g.bind("kkg", K)
+    g.bind("prov", PROV)
+    g.bind("dcterms", DCTERMS)
+    node = URIRef(f"{s.ids}changes/{cs.number}")
+    g.add((node, RDF.type, AS.Collection))
+    g.add((node, RDF.type, K.ChangeSet))
+    g.add((node, K.changeNumber, Literal(cs.number)))
+    g.add((node, AS.published, Literal(cs.published, datatype=XSD.dateTime)))
+    g.add(
+        (
+            node,
+            AS.summary,
+            Literal(
+                f"build {cs.number}: {len(cs.added)} added, {len(cs.changed)} changed, "
+                f"{len(cs.withdrawn)} withdrawn"
+            ),
+        )
+    )
+    if cs.previous is not None:
+        g.add((node, PROV.wasRevisionOf, URIRef(f"{s.ids}changes/{cs.previous}")))
+    i = 0
+    doc_graphs = set()
+    for kind, docs in (("Create", cs.added), ("Update", cs.changed), ("Delete", cs.withdrawn)):
+        for d in docs:
+            i += 1
+            a = URIRef(f"{node}/{i}")
+            g.add((node, AS.items, a))
+            g.add((a, RDF.type, AS[kind]))
+            g.add((a, AS.object, doc_iri(s, d)))
+            gi = graph_iri(s, d)
+            doc_graphs.add(str(gi))
+            g.add((a, AS.target, gi))
+            g.add((a, DCTERMS.identifier, Literal(d)))
+            if old.get(d):
+                g.add((a, K.previousHash, Literal(old[d])))
+            if new.get(d):
+                g.add((a, K.contentHash, Literal(new[d])))
+    # graphs that are not one document's (the registers' reference graph)
+    for kind, graphs in (("Update", cs.graphs_replaced), ("Delete", cs.graphs_removed)):
+        for gi in graphs:
+            if gi in doc_graphs:
+                continue
+            i += 1
+            a = URIRef(f"{node}/{i}")
+            g.add((node, AS.items, a))
+            g.add((a, RDF.type, AS[kind]))
+            g.add((a, AS.target, URIRef(gi)))
+    g.add((node, AS.totalItems, Literal(i)))
+    return g
+
+
+def read_changes(dist: str | Path = "dist", since: int = 0) -> list[ChangeSet]:
+    """The changesets of a built dataset with a number above ``since``, oldest first.
+
+    For a mirror: apply each in order; load ``graphs_replaced`` anew from ``dist/kamerkg.nq`` (drop the
+    graph, then insert its quads) and drop ``graphs_removed``. Raises :class:`KamerkgError` naming the
+    file when a changeset cannot be read."""
+    folder = Path(dist) / "changes"
+    if not folder.is_dir():
+        raise KamerkgError(f"{folder}: no change feed here; run 'kamerkg build' first")
+    out = []
+    for f in sorted(folder.glob("*.ttl"), key=lambda p: int(p.stem) if p.stem.isdigit() else -1):
+        if not f.stem.isdigit() or int(f.stem) <= since:
+            continue
+        g = Graph()
+        try:
+            g.parse(f, format="turtle")
+        except Exception as e:  # rdflib raises several parser error types
+            raise KamerkgError(f"{f}: not valid Turtle: {str(e).splitlines()[0]}") from None
+        node = next(iter(g.subjects(RDF.type, AS.Collection)), None)
+        if node is None:
+            raise KamerkgError(f"{f}: not a changeset (no as:Collection)")
+        prev = g.value(node, PROV.wasRevisionOf)
+        cs = ChangeSet(
+            number=int(f.stem),
+            published=str(g.value(node, AS.published) or ""),
+            previous=int(str(prev).rsplit("/", 1)[1]) if prev is not None else None,
+        )
+        for a in g.objects(node, AS.items):
+            ident = g.value(a, DCTERMS.identifier)
+            target = str(g.value(a, AS.target) or "")
+            kinds = set(g.objects(a, RDF.type))
+            if AS.Delete in kinds:
+                if ident is not None:
+                    cs.withdrawn.append(str(ident))
+                cs.graphs_removed.append(target)
+            else:
+                if ident is not None:
+                    (cs.added if AS.Create in kinds else cs.changed).append(str(ident))
+                cs.graphs_replaced.append(target)
+        for lst in (cs.added, cs.changed, cs.withdrawn, cs.graphs_replaced, cs.graphs_removed):
+            lst.sort()
+        out.append(cs)
+    return out
+
+
+__all__ = [
+    "ChangeSet",
+    "Previous",
+    "complete_feed",
+    "graph_hashes",
+    "read_changes",
+    "record_changes",
+    "snapshot",
+]

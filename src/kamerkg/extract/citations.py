@@ -12,10 +12,16 @@ import re
 
 from kamerkg.model import Citation, Evidence, SourceDoc
 
-DOSSIER = r"\d{2}\s?\d{3}(?:\s?-\s?(?:[A-Z]{1,4}|\d{1,3})(?![\d]))?"
+# "28 676", "21 501-28", "36 200-X", "35 300 X" (a budget chapter, Roman numeral after a space)
+DOSSIER = r"\d{2}\s?\d{3}(?:\s?-\s?(?:[A-Z]{1,4}|\d{1,3})(?![\d])|\s(?:[IVXL]{1,5}|[A-C])\b(?=,))?"
 DOSSIERS = rf"{DOSSIER}(?:\s*(?:,|en)\s*{DOSSIER})*"
-NR = r"nrs?\.\s*(?P<nr>\d{1,5})(?:\s*(?:,|en)\s*\d{1,5})*"
-KST_RE = re.compile(rf"\bKamerstuk(?:ken)?\s+(?P<dos>{DOSSIERS}),?\s*{NR}")
+NR = r"nrs?\.\s*(?P<nr>\d{1,5})(?P<more>(?:\s*(?:,|en)\s*\d{1,5}\b(?!\s*(?:[a-z]|\d{3})))*)"
+# "Kamerstuk 28 676, nr. 338", "Kamerstukken II 2019/20, 28 676, nr. 339"
+KST_RE = re.compile(
+    rf"\bKamerstuk(?:ken)?(?:\s+I{{1,2}}\s+\d{{4}}/\d{{2,4}},?)?\s+(?P<dos>{DOSSIERS}),?\s*{NR}"
+)
+# "Kamerstuk 21501-28-262" (the identifier form a site prints)
+KST_ID_FORM_RE = re.compile(r"\bKamerstuk\s+(?P<dos>\d{5}(?:-[0-9A-Z]{1,4})?)-(?P<nr>\d{1,5})\b")
 BARE_RE = re.compile(rf"(?<=\()(?P<dos>{DOSSIERS}),\s*{NR}(?=[);])")
 AH_RE = re.compile(
     r"\bAanhangsel (?:van de )?Handelingen(?: (?:II|I))?,?\s*(?:vergaderjaar\s*)?"
@@ -29,7 +35,8 @@ HAND_RE = re.compile(
 
 
 def norm_dossier(s: str) -> str:
-    """'21 501-28' -> '21501-28'; '28 676' -> '28676'."""
+    """'21 501-28' -> '21501-28'; '28 676' -> '28676'; '35 300 X' -> '35300-X'."""
+    s = re.sub(r"(?<=\d)\s+(?=(?:[IVXL]{1,5}|[A-C])$)", "-", s.strip())
     s = re.sub(r"\s+", "", s)
     return s
 
@@ -62,12 +69,28 @@ def find_citations(doc: SourceDoc) -> list[Citation]:
         )
         found.append((s, e, cit))
 
-    for m in KST_RE.finditer(text):
-        dos = [norm_dossier(d) for d in re.findall(DOSSIER, m.group("dos"))]
-        add(m, "kamerstuk", dos, m.group("nr"), None, "rule:citation-kamerstuk")
-    for m in BARE_RE.finditer(text):
-        dos = [norm_dossier(d) for d in re.findall(DOSSIER, m.group("dos"))]
-        add(m, "kamerstuk", dos, m.group("nr"), None, "rule:citation-bare")
+    for rx, rule in ((KST_RE, "rule:citation-kamerstuk"), (BARE_RE, "rule:citation-bare")):
+        for m in rx.finditer(text):
+            dos = [norm_dossier(d) for d in re.findall(DOSSIER, m.group("dos") + ",")]
+            add(m, "kamerstuk", dos, m.group("nr"), None, rule)
+            # "nrs. 300 en 301": one reference per number
+            for extra in re.findall(r"\d{1,5}", m.group("more") or ""):
+                found.append(
+                    (
+                        m.start(),
+                        m.end(),
+                        Citation(
+                            text=re.sub(r"\s+", " ", text[m.start() : m.end()]),
+                            kind="kamerstuk",
+                            dossiers=dos,
+                            number=extra,
+                            vergaderjaar=None,
+                            evidence=Evidence(doc.span(m.start(), m.end()), rule),
+                        ),
+                    )
+                )
+    for m in KST_ID_FORM_RE.finditer(text):
+        add(m, "kamerstuk", [m.group("dos")], m.group("nr"), None, "rule:citation-identifier-form")
     for m in AH_RE.finditer(text):
         add(m, "aanhangsel", [], m.group("nr"), norm_vergaderjaar(m.group("vj")), "rule:citation-aanhangsel")
     for m in HAND_RE.finditer(text):

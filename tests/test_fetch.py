@@ -190,7 +190,7 @@ def test_fetched_folder_builds_with_its_metadata_and_urls(server: Server, tmp_pa
     out = tmp_path / "raw"
     fetch(["32545"], out, sru_url=f"{server.base}/sru", fetcher=quick())
     res = api.build([out], out=tmp_path / "dist")
-    assert res.documents == ["ah-tk-20202021-3235", "kst-32545-143"], res.errors
+    assert res.documents == ["ah-tk-20202021-3235", "blg-1007826", "kst-32545-143"], res.errors
     nq = (tmp_path / "dist" / "kamerkg.nq").read_text(encoding="utf-8")
     # the manifestation URLs are the record's own item URLs; the retrieval time is recorded
     assert (

@@ -179,7 +179,8 @@ def _graph(dist: Path, doc_id: str):  # type: ignore[no-untyped-def]
 def test_build_repository_layout_frbr_tooi_themes_parts_conflicts(tmp_path: Path) -> None:
     res = api.build([OEP / "frbr"], out=tmp_path / "dist")
     assert res.ok, res.errors
-    assert res.documents == ["ah-tk-20202021-3235", "kst-32545-143"]  # one edition each, metadata read beside
+    # one edition each, metadata read beside; the bijlage from its metadata alone
+    assert res.documents == ["ah-tk-20202021-3235", "blg-1007826", "kst-32545-143"]
     g = _graph(tmp_path / "dist", "kst-32545-143")
     d = URIRef(DOC + "kst-32545-143")
     eli = "http://data.europa.eu/eli/ontology#"
@@ -287,7 +288,8 @@ def test_dates_and_signatories_that_differ_are_kept_and_reported(tmp_path: Path,
 def test_select_sources_prefers_xml_and_skips_metadata() -> None:
     files = sorted(p for p in (OEP / "frbr").rglob("*") if p.is_file())
     chosen = select_sources(files)
-    assert [p.name for p in chosen] == ["ah-tk-20202021-3235.xml", "kst-32545-143.xml"]
+    assert [p.name for p in chosen] == ["ah-tk-20202021-3235.xml", "metadata.xml", "kst-32545-143.xml"]
+    assert chosen[1].parent.parent.parent.name == "blg-1007826"
 
 
 @pytest.mark.parametrize(
@@ -316,3 +318,23 @@ def test_bad_official_input_is_one_clear_line(tmp_path: Path, content: bytes, re
 def test_metadata_file_given_as_source_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="metadata file"):
         parse(KST / "metadata" / "metadata.xml")
+
+
+def test_a_bijlage_known_by_its_metadata_alone(tmp_path: Path) -> None:
+    doc = parse(BLG / "metadata" / "metadata.xml")
+    assert doc.doc_id == "blg-1007826" and doc.official.edition == "metadata"
+    assert doc.body.startswith("Beslisnota inzake aangenomen moties")
+    _offsets_hold(doc)
+    res = api.build([BLG / "metadata" / "metadata.xml"], out=tmp_path / "dist")
+    assert res.ok, res.errors
+    g = _graph(tmp_path / "dist", "blg-1007826")
+    d = URIRef(DOC + "blg-1007826")
+    assert (d, URIRef(KKG + "mainDocument"), URIRef(DOC + "kst-33037-430")) in g
+    assert (d, URIRef(KKG + "inDossier"), URIRef("https://w3id.org/kamerkg/id/dossier/33037")) in g
+    assert (d, URIRef(KKG + "documentNumber"), None) not in g  # ondernummer 430 is the main document's
+    xsd_date = URIRef("http://www.w3.org/2001/XMLSchema#date")
+    assert (d, URIRef("http://purl.org/dc/terms/available"), Literal("2021-12-03", datatype=xsd_date)) in g
+    pdf = URIRef(DOC + "blg-1007826/expression/1/nl/pdf")
+    assert str(g.value(pdf, URIRef("http://data.europa.eu/eli/ontology#is_exemplified_by"))).endswith(
+        "/blg/onopgemaakt/blg-1007826/1/pdf/blg-1007826.pdf"
+    )

@@ -15,7 +15,13 @@ from pathlib import Path
 
 from kamerkg.errors import SourceError
 from kamerkg.model import HeaderField, SourceDoc, Span
-from kamerkg.official.metadata import Metadata, find_metadata, from_meta_elements, is_metadata_file
+from kamerkg.official.metadata import (
+    Metadata,
+    find_metadata,
+    from_meta_elements,
+    is_metadata_file,
+    read_metadata_file,
+)
 from kamerkg.official.xmlscan import Elem, ScanError, Text, scan
 from kamerkg.sources import read_text
 
@@ -215,7 +221,11 @@ def _span_of(r: _Renderer, before: int, after: int) -> tuple[int, int]:
 def parse_official(path: Path) -> OfficialDoc:
     """Parse an official XML or XHTML edition; raise :class:`SourceError` with the reason if it is not one."""
     if is_metadata_file(path):
-        raise SourceError(path, "a metadata file, not a publication; it is read beside its publication")
+        from kamerkg.official.files import edition_beside
+
+        if edition_beside(path) is not None:
+            raise SourceError(path, "a metadata file, not a publication; it is read beside its publication")
+        return _parse_metadata_only(path)
     text = read_text(path)
     from lxml import etree
 
@@ -595,3 +605,30 @@ def _is_signature_div(e: Elem) -> bool:
     if [c for c in parent.elements()][-1] is not e:
         return False
     return all(0 < len(p.text().split()) <= 5 and not re.search(r"[.,;:]$", p.text().strip()) for p in ps)
+
+
+def _parse_metadata_only(path: Path) -> OfficialDoc:
+    """A publication known only by its metadata (a bijlage published as PDF): its title is its text."""
+    text = read_text(path)
+    md = find_metadata(path)
+    own = md.files.get(path.name)
+    if own is None or own.resolve() != path.resolve():
+        md.extend(read_metadata_file(path))
+    ident = next(
+        (f.value for f in md.all("identifier") if re.fullmatch(r"[a-z]+(?:-[0-9A-Za-z]+)+", f.value)), None
+    )
+    if ident is None:
+        raise SourceError(path, "metadata without a document identifier (DC.identifier)")
+    title = next((f for f in md.all("title") if f.source == path.name), None)
+    if title is None:
+        raise SourceError(path, "metadata without a title; nothing to build the document from")
+    raw = text[title.span.start : title.span.end]
+    if raw == title.value:
+        body, offs = raw, list(range(title.span.start, title.span.end))
+    else:  # entities or white space in the attribute: offsets at the value's start
+        body, offs = title.value, [title.span.start] * len(title.value)
+    kind = md.first("type", "OVERHEIDop.Parlementair")
+    info = OfficialInfo(edition="metadata", root=(kind.value.lower() if kind else "publicatie"), metadata=md)
+    return OfficialDoc(
+        path=path, doc_id=ident, text=text, layout="xml", body=body, offsets=offs, official=info
+    )

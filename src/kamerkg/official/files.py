@@ -19,12 +19,38 @@ def _edition_key(p: Path) -> tuple[Path, str] | None:
     return folder, p.stem
 
 
+def expression_folder(p: Path) -> Path:
+    """The folder of one publication's files: ``<id>/1`` in the repository layout, else the file's folder."""
+    return p.parent.parent if p.parent.name in ("xml", "html", "metadata", "metadataowms") else p.parent
+
+
+def edition_beside(p: Path) -> Path | None:
+    """The XML or XHTML edition in the same publication folder as a metadata file, if any."""
+    folder = expression_folder(p)
+    for d in (folder / "xml", folder / "html", folder):
+        if d.is_dir():
+            for q in sorted(d.iterdir()):
+                if q.is_file() and q.suffix.lower() in EDITION_ORDER and not is_metadata_file(q):
+                    return q
+    return None
+
+
 def select_sources(files: list[Path]) -> list[Path]:
-    """Leave out metadata files and the second edition of a publication that also has its XML edition."""
+    """Leave out metadata files and the second edition of a publication that also has its XML edition.
+
+    A publication known only by its metadata (a bijlage, whose edition is a PDF) is read from its
+    ``metadata.xml`` (or, failing that, its ``metadata_owms.xml``)."""
     best: dict[tuple[Path, str], Path] = {}
     out: list[Path] = []
+    meta_only: dict[Path, Path] = {}
     for p in files:
-        if is_metadata_file(p) or p.name == "fetch.json":
+        if p.name == "fetch.json":
+            continue
+        if is_metadata_file(p):
+            if edition_beside(p) is None:
+                folder = expression_folder(p)
+                if folder not in meta_only or p.name == "metadata.xml":
+                    meta_only[folder] = p
             continue
         key = _edition_key(p)
         if key is None:
@@ -33,4 +59,4 @@ def select_sources(files: list[Path]) -> list[Path]:
         cur = best.get(key)
         if cur is None or EDITION_ORDER[p.suffix.lower()] < EDITION_ORDER[cur.suffix.lower()]:
             best[key] = p
-    return sorted(out + list(best.values()))
+    return sorted(out + list(best.values()) + list(meta_only.values()))

@@ -406,6 +406,7 @@ def add(b: _Builder, linked: Linked) -> None:
         elif (
             f.name in ("ondernummer", "aanhangselnummer")
             and ex.number is None
+            and not md.all("hoofddocument")  # a bijlage's ondernummer is its main document's
             and re.fullmatch(r"[1-9]\d{0,5}", f.value)
         ):
             g.add((d, K.documentNumber, Literal(f.value)))

@@ -112,6 +112,18 @@ def test_party_membership_from_speaker_label(dist: Path) -> None:
     assert open_store(dist).query(q, use_default_graph_as_union=True)
 
 
+def test_members_present_attend_the_reported_meeting(dist: Path) -> None:
+    from kamerkg.store import open_store
+
+    q = """PREFIX schema: <https://schema.org/> PREFIX org: <http://www.w3.org/ns/org#>
+    SELECT ?who WHERE { GRAPH <https://w3id.org/kamerkg/id/graph/kst-21501-28-200> {
+      ?m schema:attendee ?p .
+      ?ms org:member ?p ; org:organization <https://w3id.org/kamerkg/id/party/groenlinks> }
+      BIND(STR(?p) AS ?who) }"""
+    rows = [r["who"].value for r in open_store(dist).query(q, use_default_graph_as_union=True)]
+    assert rows == ["https://w3id.org/kamerkg/id/person/diks"]
+
+
 def test_report_unlinked_lists_minted_entities(dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "unlinked", "--dist", str(dist), "--json"]) == 0
     items = {i["label"]: i for i in json.loads(capsys.readouterr().out)}

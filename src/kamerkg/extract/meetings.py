@@ -306,12 +306,23 @@ def _following(doc: SourceDoc, meetings: list[Meeting], anchor: date | None) -> 
         meetings.append(mt)
 
 
+def _same_name(a: str, b: str) -> bool:
+    a, b = a.casefold(), b.casefold()
+    return len(min(a, b, key=len)) >= 8 and (a.startswith(b) or b.startswith(a))
+
+
 def _merge(meetings: list[Meeting], mt: Meeting) -> None:
     for other in meetings:
         if (
             other.start == mt.start
             and other.end == mt.end
-            and (other.gathering == mt.gathering or mt.gathering is None or other.gathering is None)
+            and (
+                other.gathering == mt.gathering
+                or mt.gathering is None
+                or other.gathering is None
+                # "Raad Buitenlandse Zaken", "Raad Buitenlandse Zaken met Ministers van Defensie" (one day)
+                or _same_name(other.description, mt.description)
+            )
         ):
             other.more_evidence.append(mt.evidence)
             other.place = other.place or mt.place

@@ -37,6 +37,7 @@ class Index:
         self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
         self.by_doc: dict[str, list[ox.Triple]] = defaultdict(list)
         self.by_object: dict[str, list[ox.Triple]] = defaultdict(list)
+        self._types: dict[str, list[str]] = {}
         for t in self.triples:
             s = t.subject.value
             self.by_subject[s].append(t)
@@ -49,7 +50,9 @@ class Index:
         return [t.object for t in self.by_subject.get(s, ()) if t.predicate.value == p]
 
     def types(self, s: str) -> list[str]:
-        return sorted(o.value for o in self.values(s, RDF_TYPE))
+        if s not in self._types:
+            self._types[s] = sorted(o.value for o in self.values(s, RDF_TYPE))
+        return self._types[s]
 
     def has_type(self, s: str, cls: str) -> bool:
         return cls in self.types(s)

@@ -165,6 +165,7 @@ class Site:
     def __post_init__(self) -> None:
         self.env = environment()
         self.ids = self.s.ids
+        self._labels: dict[tuple[str, str], str] = {}
 
     # ------------------------------------------------------------------ naming and links
     def page_of(self, iri: str) -> str | None:
@@ -197,6 +198,12 @@ class Site:
         return None, False
 
     def label(self, iri: str, lang: str = "nl") -> str:
+        key = (iri, lang)
+        if key not in self._labels:  # the index never changes: labels are computed once
+            self._labels[key] = self._label(iri, lang)
+        return self._labels[key]
+
+    def _label(self, iri: str, lang: str) -> str:
         if iri in PROP_LABELS and not self.onto.label(iri):
             return PROP_LABELS[iri][0 if lang == "nl" else 1]
         if iri.startswith(self.s.vocab) or self.onto.label(iri):

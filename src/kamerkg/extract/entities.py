@@ -18,6 +18,8 @@ MASK_RE = re.compile(
     r"\b(?:[Mm]inisters|[Mm]inisteries|[Ss]taatssecretarissen)\s+van\s+(?:[A-Z][\w-]*(?:\s+(?:en|van)\s+)?)+"
     # a post the register lacks: "de Staatssecretaris van Defensie" names an office, not the organisation
     r"|\b(?:[Mm]inister|[Ss]taatssecretaris)\s+(?:van|voor)\s+[A-Z][\w-]*"
+    # "Antwoord van Minister De Jonge (Volksgezondheid, Welzijn en Sport)": the ministry names the post
+    r"|\b(?:[Mm]inister|[Ss]taatssecretaris)\s+(?:[A-Z][\w'’-]*\s+){1,3}\([^()]{3,80}\)"
     # "minister Van Middelkoop van Defensie": a post with its holder's name inside
     r"|\b(?:[Mm]inister|[Ss]taatssecretaris)\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:van|voor)\s+[A-Z][\w-]*(?"
     r":\s+Zaken)?"

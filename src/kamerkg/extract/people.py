@@ -30,8 +30,8 @@ NAME = (
     rf"(?:{PARTICLE}\s)*{SURNAME}"
 )
 ROLE_WORDS = (
-    r"(?:\s+(?:van|voor|der|de|en|het|vaste|commissie|[A-Z][\w’'-]*|Zaken|Koninkrijksrelaties|Welzijn|Sport|"
-    r"Veiligheid,?|Handel|Ontwikkelingssamenwerking|Klimaat|Waterstaat))*"
+    r"(?:\s+(?>van|voor|der|de|en|het|vaste|commissie|[A-Z][\w’'-]*|Zaken|Koninkrijksrelaties|Welzijn|Sport|"
+    r"Veiligheid,?|Handel|Ontwikkelingssamenwerking|Klimaat|Waterstaat)){0,16}+"
 )
 SIGN_RE = re.compile(
     r"(?m)^[ \t]*(?:(?:De|Het)\s+)?(?P<role>(?:[Ff]ungerend(?:e)?\s+)?(?:Minister(?:-President)?|"
@@ -159,24 +159,38 @@ def body_signatories(doc: SourceDoc) -> list[Signatory]:
     return out
 
 
+# words of ministry names that a comma inside a role ("Volksgezondheid, Welzijn en Sport") leaves behind
+NOT_A_NAME = {
+    "Welzijn",
+    "Sport",
+    "Koninkrijksrelaties",
+    "Veiligheid",
+    "Klimaat",
+    "Waterstaat",
+    "Zaken",
+    "Cultuur",
+}
+ROLE_START = r"(?:[a-z]|Kamerlid|Minister|Staatssecretaris|Voorzitter|Griffier)"
+_NN = "(?:" + "|".join(sorted(NOT_A_NAME)) + r")\b"
+PERSON_CHUNK_RE = re.compile(
+    rf"(?P<name>{NAME})(?:,[ \t]*(?P<role>{ROLE_START}(?:[^,()]|,[ \t]*(?={_NN}))*?))?"
+    r"[ \t]*(?P<parens>(?:\([^()]*\)[ \t]*)*)"
+    rf"(?=,[ \t]*(?!{_NN})[A-Z]|[ \t]+en[ \t]+(?!{_NN})[A-Z]|[ \t]*$)"
+)
+
+
 def _split_people(value: str) -> list[tuple[str, str, str | None, int]]:
     """'Han ten Broeke (VVD), Angelien Eijsink (PvdA)' -> [(name, party, role, offset)];
     'R.J. (Rudmer) Heerema, voorzitter van de ... (Ooit VVD kamerlid)' -> one person with a role;
+    'Stef Blok, minister van Buitenlandse Zaken (VVD), Ank Bijleveld, minister van Defensie (CDA)' -> two;
     'Ank Bijleveld (minister defensie) (CDA)' -> name, party CDA, role 'minister defensie'."""
     out: list[tuple[str, str, str | None, int]] = []
-    # one person with a role after a comma: "Name, role (...)"
-    m = re.fullmatch(
-        rf"(?P<name>{NAME}),\s*(?P<role>(?:[a-z]|Kamerlid|Minister|Staatssecretaris|Voorzitter|Griffier)[^()"
-        rf"]*?)\s*(?:\((?P<paren>[^()]*)\))?\s*",
-        value,
-    )
-    if m:
-        party = m.group("paren") if m.group("paren") and re.fullmatch(r"[\w-]+", m.group("paren")) else ""
-        return [(m.group("name"), party, m.group("role").strip(), 0)]
-    for pm in re.finditer(rf"(?P<name>{NAME})\s*(?P<parens>(?:\([^()]*\)\s*)*)(?:,|\ben\b|$)", value):
-        parens = re.findall(r"\(([^()]*)\)", pm.group("parens"))
+    for pm in PERSON_CHUNK_RE.finditer(value):
+        if pm.group("name") in NOT_A_NAME:
+            continue
+        parens = re.findall(r"\(([^()]*)\)", pm.group("parens") or "")
         party = next((p for p in parens if re.fullmatch(r"[\w-]+", p) and not p.islower()), "")
-        role = next((p for p in parens if p != party), None)
+        role = (pm.group("role") or "").strip() or next((p for p in parens if p != party), None)
         out.append((pm.group("name"), party, role, pm.start()))
     return out
 

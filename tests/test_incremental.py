@@ -1,0 +1,233 @@
+"""Issue 6: the parallel build, the build cache and the fast SHACL pre-check.
+
+* an incremental build after one changed document rebuilds only that document and publishes the same
+  bytes as a clean build of the changed corpus;
+* the parallel build and the in-process build publish the same bytes;
+* the compiled shapes check flags exactly the document graphs pySHACL reports on, on real document
+  graphs with violations of every kind the shapes use planted into them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, XSD, BNode, Literal, Namespace, URIRef
+
+from kamerkg.api import build
+from kamerkg.config import settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "data" / "sources"
+N_DOCS = 200
+
+
+def _corpus(tmp: Path, n: int) -> Path:
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.corpus import generate
+    finally:
+        sys.path.remove(str(ROOT))
+    src = tmp / "sources"
+    generate(SOURCES, src, n)
+    return src
+
+
+def _files(d: Path) -> dict[str, bytes]:
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def _same(a: Path, b: Path) -> None:
+    """Same publication: every file byte for byte, except the change feed (``changes/``, issue 4), which
+    is a history of builds into one folder, and the manifest's entries about it."""
+    import json
+
+    fa, fb = _files(a), _files(b)
+    keep = sorted(k for k in fa if not k.startswith("changes/") and k != "manifest.json")
+    assert keep == sorted(k for k in fb if not k.startswith("changes/") and k != "manifest.json")
+    for k in keep:
+        assert fa[k] == fb[k], k
+    ma, mb = json.loads(fa["manifest.json"]), json.loads(fb["manifest.json"])
+    for key in ("base", "documents", "graphs", "quads", "triples"):
+        assert ma[key] == mb[key], key
+    files_a = {k: v for k, v in ma["files"].items() if not k.startswith("changes/")}
+    assert files_a == {k: v for k, v in mb["files"].items() if not k.startswith("changes/")}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _corpus(tmp_path_factory.mktemp("corpus"), N_DOCS)
+
+
+@pytest.fixture
+def fixed_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pin the code fingerprint: a source file edited while the test runs must not void the cache."""
+    from kamerkg import parallel
+
+    monkeypatch.setattr(parallel, "fingerprint", lambda s: f"test {s.base}")
+
+
+@pytest.mark.usefixtures("fixed_fingerprint")
+def test_incremental_build_rebuilds_one_document_and_matches_clean(corpus: Path, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for p in corpus.iterdir():
+        (src / p.name).write_bytes(p.read_bytes())
+    work = tmp_path / "work"
+    first = build([src], out=work / "dist", extras=False)
+    assert first.published, first.errors
+    assert first.timings["docs_built"] == len(list(src.iterdir()))
+    assert (work / ".kamerkg-cache").is_dir()
+    nq_before = (work / "dist" / "kamerkg.nq").read_bytes()
+
+    again = build([src], out=work / "dist", extras=False)
+    assert again.timings["docs_built"] == 0  # everything from the cache
+
+    changed = sorted(src.iterdir())[len(first.documents) // 2]
+    text = changed.read_text(encoding="utf-8")
+    text = text.replace(" de ", " De ", 1) + "\n\nDe NAVO en de Europese Unie.\n"
+    changed.write_text(text, encoding="utf-8")
+    inc = build([src], out=work / "dist", extras=False)
+    assert inc.published, inc.errors
+    assert inc.timings["docs_built"] == 1
+
+    clean = build([src], out=tmp_path / "clean" / "dist", extras=False, cache=False)
+    assert clean.published
+    assert not (tmp_path / "clean" / ".kamerkg-cache").exists()
+    _same(work / "dist", tmp_path / "clean" / "dist")
+    assert (work / "dist" / "kamerkg.nq").read_bytes() != nq_before  # the change reached the dump
+
+
+def test_parallel_and_in_process_builds_are_byte_identical(corpus: Path, tmp_path: Path) -> None:
+    a = build([corpus], out=tmp_path / "a" / "dist", workers=2, cache=False, extras=False)
+    b = build([corpus], out=tmp_path / "b" / "dist", workers=1, cache=False, extras=False)
+    assert a.published and b.published
+    assert a.documents == b.documents and a.errors == b.errors
+    _same(tmp_path / "a" / "dist", tmp_path / "b" / "dist")
+
+
+@pytest.mark.usefixtures("fixed_fingerprint")
+def test_cached_build_with_extras_matches_a_clean_one(tmp_path: Path) -> None:
+    """The publishing extras read the documents' text from the cache entries; same bytes either way."""
+    files = sorted(SOURCES.glob("*.txt"))[:3]
+    build(files, out=tmp_path / "w" / "dist")  # fills the cache
+    warm = build(files, out=tmp_path / "w" / "dist")
+    assert warm.timings["docs_built"] == 0
+    clean = build(files, out=tmp_path / "c" / "dist", cache=False)
+    assert warm.published and clean.published
+    _same(tmp_path / "w" / "dist", tmp_path / "c" / "dist")
+
+
+def test_changed_fingerprint_rebuilds_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kamerkg import parallel
+
+    files = sorted(SOURCES.glob("*.txt"))[:2]
+    build(files, out=tmp_path / "dist", extras=False)
+    monkeypatch.setattr(parallel, "fingerprint", lambda s: "another version of the code")
+    again = build(files, out=tmp_path / "dist", extras=False)
+    assert again.timings["docs_built"] == len(files)
+
+
+# ------------------------------------------------------------------------------ SHACL pre-check
+
+K = Namespace(settings().vocab)
+OA = Namespace("http://www.w3.org/ns/oa#")
+DCT = Namespace("http://purl.org/dc/terms/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+Mutation = Callable[[set, URIRef], None]
+
+
+def _first(ts: set, p: URIRef, cls: URIRef | None = None) -> tuple:
+    subjects = {s for s, pp, o in ts if pp == RDF.type and o == cls} if cls is not None else None
+    return next(t for t in sorted(ts, key=str) if t[1] == p and (subjects is None or t[0] in subjects))
+
+
+def _drop(p: URIRef, cls: URIRef | None = None) -> Mutation:
+    return lambda ts, d: ts.discard(_first(ts, p, cls))
+
+
+def _replace_object(p: URIRef, o: object, cls: URIRef | None = None) -> Mutation:
+    def m(ts: set, d: URIRef) -> None:
+        t = _first(ts, p, cls)
+        ts.discard(t)
+        ts.add((t[0], p, o))
+
+    return m
+
+
+def _add(fn: Callable[[URIRef], tuple]) -> Mutation:
+    return lambda ts, d: ts.add(fn(d))
+
+
+MUTATIONS: dict[str, Mutation] = {
+    "none": lambda ts, d: None,
+    "minCount identifier": lambda ts, d: ts.difference_update(
+        {t for t in ts if t[0] == d and t[1] == DCT.identifier}),
+    "maxCount date": _add(lambda d: (d, DCT.date, Literal("1999-01-01", datatype=XSD.date))),
+    "minCount meeting label": _add(lambda d: (URIRef(f"{d}/x"), RDF.type, K.Meeting)),
+    "pattern vergaderjaar": _add(lambda d: (d, K.vergaderjaar, Literal("2019/2020"))),
+    "minCount cited identifier": _add(lambda d: (URIRef(f"{d}-cited"), RDF.type, K.ParliamentaryDocument)),
+    "pattern dossierNumber": lambda ts, d: ts.update({
+        (URIRef(settings().ids + "dossier/x"), RDF.type, K.Dossier),
+        (URIRef(settings().ids + "dossier/x"), K.dossierNumber, Literal("28 676"))}),
+    "sh:in layout": lambda ts, d: _replace_object(K.layout, Literal("mimeograph"))(ts, d),
+    "sh:class inDossier": _add(lambda d: (d, K.inDossier, URIRef(f"{d}/not-a-dossier"))),
+    "datatype truncated": lambda ts, d: _replace_object(K.truncated, Literal("no"))(ts, d),
+    "sequence path hasSource": lambda ts, d: _drop(OA.hasSource)(ts, d),
+    "maxCount wasAttributedTo": lambda ts, d: ts.add(
+        (_first(ts, PROV.wasAttributedTo)[0], PROV.wasAttributedTo, URIRef(f"{d}/another-agent"))),
+    "datatype start": lambda ts, d: _replace_object(OA.start, Literal("-1", datatype=XSD.integer))(ts, d),
+    "warning meeting without evidence": lambda ts, d: ts.update({
+        (URIRef(f"{d}/m"), RDF.type, K.Meeting),
+        (URIRef(f"{d}/m"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("x", lang="nl"))}),
+    "minInclusive agendaPosition": lambda ts, d: ts.update({
+        (URIRef(f"{d}/i"), RDF.type, K.AgendaItem), (URIRef(f"{d}/i"), K.agendaPosition, Literal(0)),
+        (URIRef(f"{d}/i"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("x", lang="nl"))}),
+    "uniqueLang purpose": lambda ts, d: ts.update({
+        (URIRef(f"{d}/tf"), RDF.type, K.TaskForce),
+        (URIRef(f"{d}/tf"), ORG.unitOf, URIRef(settings().ids + "org/navo")),
+        (URIRef(f"{d}/tf"), K.purpose, Literal("a", lang="nl")),
+        (URIRef(f"{d}/tf"), K.purpose, Literal("b", lang="nl")),
+        (URIRef(f"{d}/tf"), K.evidence, BNode("ev"))}),
+    "ill-typed xsd:date": _replace_object(DCT.date, Literal("2020-13-45", datatype=XSD.date)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_shapes_check_agrees_with_pyshacl_on_planted_violations(name: str) -> None:
+    from rdflib import Graph
+
+    from kamerkg.mapping import doc_iri
+    from kamerkg.pipeline import map_document
+    from kamerkg.registers import load_registers
+    from kamerkg.shaclcheck import Checker, compile_shapes
+    from kamerkg.validate import load_ontology, load_shapes, validate_graph
+
+    s = settings()
+    reg = load_registers(s)
+    shapes, onto = load_shapes(s.ontology_dir), load_ontology(s.ontology_dir)
+    compiled = compile_shapes(shapes)
+    assert compiled is not None, "the shapes use a component the check does not know"
+    checker = Checker(compiled, [*reg.graph, *onto])
+    for path in sorted(SOURCES.glob("*.txt"))[:4]:
+        linked, ts = map_document(path, s, reg)
+        triples = set(ts.triples)
+        d = doc_iri(s, linked.extraction.identifier.value)
+        try:
+            MUTATIONS[name](triples, d)
+        except StopIteration:
+            continue  # this document has nothing to break that way
+        data = Graph()
+        for t in triples:
+            data.add(t)
+        for t in reg.graph:
+            data.add(t)
+        report = validate_graph(data, shapes, onto)
+        lines = [r.line() for r in report.results]
+        assert checker.flags(triples) == bool(report.results), (path.name, name, lines)
+        if name != "none":
+            assert report.results, (path.name, name, "the planted violation was not one")

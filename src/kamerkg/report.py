@@ -27,6 +27,7 @@ SELECT ?e ?label ?type ?g ?quote WHERE {{
   OPTIONAL {{
     GRAPH ?g {{
       {{ ?ev oa:hasBody ?e }} UNION {{ ?sig kkg:signatory ?e ; kkg:evidence ?ev }}
+      UNION {{ ?ms <http://www.w3.org/ns/org#member> ?e ; kkg:evidence ?ev }}
       ?ev oa:hasTarget/oa:hasSelector ?sel . ?sel oa:exact ?quote
     }}
   }}

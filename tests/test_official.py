@@ -338,3 +338,12 @@ def test_a_bijlage_known_by_its_metadata_alone(tmp_path: Path) -> None:
     assert str(g.value(pdf, URIRef("http://data.europa.eu/eli/ontology#is_exemplified_by"))).endswith(
         "/blg/onopgemaakt/blg-1007826/1/pdf/blg-1007826.pdf"
     )
+
+
+def test_dependencies_name_the_metadata_beside() -> None:
+    from kamerkg.official.files import dependencies
+
+    deps = dependencies(KST / "xml" / "kst-32545-143.xml")
+    assert [p.name for p in deps] == ["metadata.xml", "metadata_owms.xml"]
+    # a bijlage's metadata.xml depends on its metadata_owms.xml (not on itself)
+    assert [p.name for p in dependencies(BLG / "metadata" / "metadata.xml")] == []

@@ -60,3 +60,25 @@ def select_sources(files: list[Path]) -> list[Path]:
         if cur is None or EDITION_ORDER[p.suffix.lower()] < EDITION_ORDER[cur.suffix.lower()]:
             best[key] = p
     return sorted(out + list(best.values()) + list(meta_only.values()))
+
+
+def dependencies(path: Path) -> list[Path]:
+    """The files besides ``path`` that its build result depends on (metadata files, ``fetch.json``).
+
+    A build cache keyed on the source's bytes must add these: a changed ``metadata.xml`` changes the graph
+    of the XML edition beside it."""
+    if path.suffix.lower() not in EDITION_ORDER:
+        return []
+    from kamerkg.official.metadata import METADATA_FILES
+
+    out: list[Path] = []
+    for candidates in METADATA_FILES.values():
+        for rel in candidates:
+            p = (path.parent / rel).resolve()
+            if p.is_file() and p != path.resolve():
+                out.append(p)
+                break
+    rec = path.parent / "fetch.json"
+    if rec.is_file():
+        out.append(rec)
+    return out

@@ -193,8 +193,32 @@ def _table_fields(text: str, end: int) -> list[HeaderField]:
     return out
 
 
+def _title_lines(text: str, end: int) -> list[HeaderField]:
+    """The page's title lines above its first field: openkamer "Kamerstuk 28676-265" / type / dossier title;
+    tkconv title / dossier title / type."""
+    first = HEADER_FIELD_RE.search(text, 0, end)
+    stop = first.start() if first else 0
+    lines = [
+        (m.group(0).strip(), m.start() + len(m.group(0)) - len(m.group(0).lstrip()))
+        for m in re.finditer(r"[^\n]+", text[:stop])
+    ]
+    lines = [(v, s) for v, s in lines if v]
+    out: list[HeaderField] = []
+    if lines and re.match(r"Kamerstuk \d", lines[0][0]) and len(lines) == 3:
+        names = ["Paginatitel", "Soort", "Dossiertitel"]
+    elif lines and re.match(r"Kamervraag \d", lines[0][0]):
+        names = ["Paginatitel", "Titel"]
+    elif len(lines) == 3:
+        names = ["Titel", "Dossiertitel", "Soort"]
+    else:
+        names = []
+    for name, (v, s) in zip(names, lines, strict=False):
+        out.append(HeaderField(name, v, Span(s, s + len(v))))
+    return out
+
+
 def header_fields(text: str, end: int, trailer: Span | None = None) -> list[HeaderField]:
-    out = _table_fields(text, end)
+    out = _table_fields(text, end) + (_title_lines(text, end) if end else [])
     zaak = False  # tkconv: the fields of the zaak (its submitter, committees) are not about this document
     for m in HEADER_FIELD_RE.finditer(text, 0, end):
         name = m.group(1)

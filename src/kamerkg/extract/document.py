@@ -25,16 +25,7 @@ STATED_DATE_RE = re.compile(
     rf"\b(?P<kind>Vastgesteld|Voorgesteld|Ingezonden|ingezonden|Ontvangen|ontvangen|Ingediend)\s+(?"
     rf"P<date>\d{{1,2}}\s+(?:{MONTH_RE})\s+\d{{4}})"
 )
-# "De Minister van Defensie,\nA.Th.B. Bijleveld-Schouten",
-# "De voorzitter van de vaste commissie voor Defensie, Ten Broeke"
-SIGN_RE = re.compile(
-    r"(?m)^[ \t]*(?:De|Het)\s+(?P<role>(?:Minister(?:-President)?|Staatssecretaris|[Vv]oorzitter|[Gg]riffier|"
-    r"[Aa]djunct-griffier)"
-    r"(?:\s+(?:van|voor|der|de|en|het|[A-Z][\w’'-]*|vaste|commissie|Zaken|Koninkrijksrelaties|Welzijn|Sport|"
-    r"Veiligheid,?))*)\s*,"
-    r"[ \t]*(?:\n[ \t]*)?(?P<name>(?:[A-Z][\w.’'-]*\.?\s?){0,6}(?:(?:van|de|der|den|ten|ter|in ’t|in 't)\s)"
-    r"*[A-Z][\w’'-]+(?:-[A-Z][\w’'-]+)?)[ \t]*$"
-)
+# signature blocks are read in kamerkg.extract.people
 DOC_TYPES = [
     # (pattern over the document's own heading, type) — the document names itself
     (
@@ -159,6 +150,10 @@ def dossier_title(doc: SourceDoc, dossiers: list[Value]) -> Value | None:
     if printed and dossiers and printed[0][0] == dossiers[0].value:
         _d, title, _a, _b, c, d = printed[0]
         return _v(doc, title, c, d, "rule:dossier-title-header-line")
+    if len(dossiers) == 1:
+        for f in doc.header:
+            if f.name == "Dossiertitel":
+                return Value(f.value, Evidence(f.span, "rule:dossier-title-site-header"))
     return None
 
 
@@ -189,16 +184,18 @@ def doc_date(doc: SourceDoc, answer: bool = False) -> tuple[Value | None, Value 
     ("ontvangen").
     """
     text = doc.body
+    found = [(mm, parse_date(mm.group("date"))) for mm in STATED_DATE_RE.finditer(text)]
+    found = [(mm, d) for mm, d in found if d]
     m = PLACE_DATE_RE.search(text)
-    if m:
+    # a letter's place-and-date line, unless a report's or motie's stated date comes first (a line such as
+    # "Voorzitter, 12 maart ..." in a debate is no letter date)
+    if m and not (found and found[0][0].start() < m.start()):
         d = parse_date(m.group("date"))
         if d:
             place = _v(doc, m.group("place"), m.start("place"), m.end("place"), "rule:letter-place-date-line")
             return _v(
                 doc, d.isoformat(), m.start("date"), m.end("date"), "rule:letter-place-date-line"
             ), place
-    found = [(mm, parse_date(mm.group("date"))) for mm in STATED_DATE_RE.finditer(text)]
-    found = [(mm, d) for mm, d in found if d]
     if answer:
         received = [(mm, d) for mm, d in found if mm.group("kind").lower() == "ontvangen"]
         found = received or found
@@ -217,17 +214,22 @@ def doc_date(doc: SourceDoc, answer: bool = False) -> tuple[Value | None, Value 
 
 def doc_type(doc: SourceDoc, signatories: list[Signatory], has_date_line: bool) -> Value | None:
     # the name the document gives itself first (a letter listing moties is still a letter)
-    named = []
-    for pat, t in DOC_TYPES:
-        m = re.search(pat, doc.text[:4000], re.MULTILINE)
-        if m:
-            named.append((m.start(), m.end(), t))
-    if named:
+    # in its own text first ("Nr. 283 BRIEF VAN DE MINISTER ..."), else in the site's header lines
+    for where, text in (("body", doc.body[:4000]), ("site", doc.text[:4000])):
+        named = []
+        for pat, t in DOC_TYPES:
+            m = re.search(pat, text, re.MULTILINE)
+            if m:
+                named.append((m.start(), m.end(), t))
+        if not named:
+            continue
         s, e, t = min(named)
         if t == "schriftelijke vragen" and any(x[2] == "antwoord op schriftelijke vragen" for x in named):
             # questions printed with the answer to them: the answer (Aanhangsel Handelingen)
             s, e, t = next(x for x in named if x[2] == "antwoord op schriftelijke vragen")
-        return _v_orig(t, s, e, "rule:doctype-self-named")
+        if where == "body":
+            return _v(doc, t, s, e, "rule:doctype-self-named")
+        return _v_orig(t, s, e, "rule:doctype-site-header")
     # a committee report by its form: "Vastgesteld", "overleg gevoerd", "(geredigeerd) woordelijk verslag"
     body = doc.body[:4000]
     if re.search(r"\bVastgesteld\s+\d", body):
@@ -247,19 +249,6 @@ def doc_type(doc: SourceDoc, signatories: list[Signatory], has_date_line: bool) 
         ev = signatories[0].evidence
         return Value("brief", Evidence(ev.span, "rule:doctype-letter-form"))
     return None
-
-
-def signatories(doc: SourceDoc) -> list[Signatory]:
-    out = []
-    for m in SIGN_RE.finditer(doc.body):
-        role = re.sub(r"\s+", " ", m.group("role")).strip()
-        name = re.sub(r"\s+", " ", m.group("name")).strip()
-        out.append(
-            Signatory(
-                name=name, role=role, evidence=Evidence(doc.span(m.start(), m.end()), "rule:signature-block")
-            )
-        )
-    return out
 
 
 def anchor_date(v: Value | None) -> date | None:

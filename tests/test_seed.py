@@ -137,7 +137,9 @@ def test_every_fact_node_has_evidence_with_rule_or_curator(seed_dist: Path) -> N
     assert missing == []
 
 
-def test_same_inputs_give_byte_identical_dumps(tmp_path: Path) -> None:
+def test_same_inputs_give_byte_identical_dumps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Byte-identical output; the change feed's build time honours SOURCE_DATE_EPOCH (reproducible builds)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1586390400")
     a, b = tmp_path / "a", tmp_path / "b"
     assert build([SEED], out=a).ok and build([SEED], out=b).ok
     for f in sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file()):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +49,13 @@ class ChangeSet:
         return not (
             self.added or self.changed or self.withdrawn or self.graphs_replaced or self.graphs_removed
         )
+
+
+def _build_time() -> str:
+    """When this build happened: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    return when.replace(microsecond=0).isoformat()
 
 
 def graph_hashes(quads: list[Any]) -> dict[str, str]:
@@ -121,7 +129,7 @@ def record_changes(
     prev_graphs: dict[str, str] = prev.get("graph_hashes") or {g: "" for g in prev.get("graphs") or []}
     prev_n = prev.get("change") if isinstance(prev.get("change"), int) else None
     n = (prev_n or 0) + 1
-    cs = ChangeSet(number=n, published=datetime.now(UTC).replace(microsecond=0).isoformat(), previous=prev_n)
+    cs = ChangeSet(number=n, published=_build_time(), previous=prev_n)
     for d in documents:
         if d not in prev_docs:
             cs.added.append(d)

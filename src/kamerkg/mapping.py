@@ -442,9 +442,11 @@ def _memberships(b: _Builder, linked: Linked, meeting_iris: list[URIRef]) -> Non
             g.add((instant, RDF.type, TIME.Instant))
             g.add((instant, TIME.inXSDDate, Literal(ex.date.value, datatype=XSD.date)))
         b.evidence(mem, ms.evidence)
-    reported = [mi for mi, mt in zip(meeting_iris, ex.meetings, strict=True) if mt.gathering == "gathering/committee"]
+    committee = "gathering/committee"
+    reported = [mi for mi, mt in zip(meeting_iris, ex.meetings, strict=True) if mt.gathering == committee]
+    present = ("rule:members-present", "rule:speaker-party")
     for mem_rec in ex.members:
-        if mem_rec.person_key and reported and mem_rec.evidence.rule in ("rule:members-present", "rule:speaker-party"):
+        if mem_rec.person_key and reported and mem_rec.evidence.rule in present:
             g.add((reported[0], SCHEMA.attendee, b.iri(mem_rec.person_key)))
 
 

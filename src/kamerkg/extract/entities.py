@@ -27,6 +27,11 @@ MASK_RE = re.compile(
     r"|\b(?:Raad\s+(?:[A-Z][\w-]*\s+)?Zaken|RBZ)(?:\s+\(\w+\))?\s+(?:Defensie|Handel|"
     r"Ontwikkelingssamenwerking)\b"
 )
+# a council named as a dated session ("de Europese Raad van 20 en 21 oktober jl.") is a meeting
+SESSION_AFTER_RE = re.compile(
+    r"\s+(?:van|op|d\.d\.)\s+\d{1,2}(?:\s*(?:en|-|–|t/m|tot en met)\s*\d{1,2})?\s+"
+    r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
+)
 # a country name inside a region ("Noord-Syrië") or as a city named as a place ("te Luxemburg") is no country
 REGION_BEFORE_RE = re.compile(
     r"(?:Noord|Zuid|Oost|West|Midden|Centraal|Noordoost|Noordwest|Zuidoost|Zuidwest)-$"
@@ -115,6 +120,12 @@ def find_mentions(
         e = reg.entries[key]
         if e.kind == "organisation" and any(a <= m.start() < b for a, b in masked):
             continue
+        if (
+            e.kind == "organisation"
+            and re.search(r"\bRaad\b|\bCouncil\b", e.canonical)
+            and SESSION_AFTER_RE.match(text, m.end())
+        ):
+            continue  # "de Europese Raad van 20 en 21 oktober": a dated session, a meeting
         if e.kind == "country":
             before = text[max(0, m.start() - 12) : m.start()]
             if REGION_BEFORE_RE.search(before) or PLACE_BEFORE_RE.search(before):

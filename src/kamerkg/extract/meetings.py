@@ -45,6 +45,16 @@ DATE_THEN_NOUN_RE = re.compile(
     r":vinden)?\s+)?"
     r"(?:voor|van|met)\s+(?P<who>[^.;:]{3,160}?)(?=[.;:]|\s+(?:plaats|waar|waarbij|die|en\s+zal)\b|$)"
 )
+# "Op 16 en 17 november 2022 vindt de NAVO-bijeenkomst van defensieministers plaats"
+DATE_THEN_HAPPENS_RE = re.compile(
+    r"^\s*(?:jl\.\s*|a\.s\.\s*)?(?:vindt|vinden|vond|vonden)\s+(?:er\s+)?(?:(?:de|het|een)\s+)?"
+    rf"(?P<desc>{MODIFIER}(?:NAVO-|EU-)?{TRIGGER}\b[^.;]{{0,80}}?)\s+plaats\b"
+)
+# "Op 8 november vergadert de Stuurgroep van het Europees Defensie Agentschap"
+DATE_THEN_MEETS_RE = re.compile(
+    r"^\s*(?:jl\.\s*|a\.s\.\s*)?(?:vergadert|vergaderen|vergaderde|vergaderden)\s+"
+    r"(?P<who>(?:de|het)\s+[A-Z][^.;,]{2,100}?)(?=\s*[.;,]|\s+(?:in|te|over|om|met)\b)"
+)
 # "Aansluitend op de RBZ Defensie zal er een Bestuursraad van het Europees Defensie Agentschap (EDA)
 # plaatsvinden."
 FOLLOWING_RE = re.compile(
@@ -205,6 +215,16 @@ def find_meetings(
                 desc = f"{single} {'van' if n > 1 else 'voor'} {_clean(parts[0])}"
                 desc_start = dm.start
                 extra_meetings = [(f"{single} van {_clean(p)}", dm.start) for p in parts[1:]]
+            elif re.search(r"(?:^|\s)[Oo]p\s*$", head) and (
+                DATE_THEN_HAPPENS_RE.match(text[dm.end : sb]) or DATE_THEN_MEETS_RE.match(text[dm.end : sb])
+            ):
+                hm = DATE_THEN_HAPPENS_RE.match(text[dm.end : sb])
+                if hm:
+                    desc = _clean(hm.group("desc"))
+                else:
+                    vm = DATE_THEN_MEETS_RE.match(text[dm.end : sb])
+                    assert vm is not None
+                    desc = f"vergadering van {_clean(vm.group('who'))}"
             elif re.search(r"(?:^|\n)\s*(?:Op|[Tt]ijdens de bijeenkomst van)\s*$|^\s*op\s*$", head):
                 m2 = DATE_FIRST_RE.search(text[dm.end : sb])
                 if m2 and MINISTERS_RE.search(m2.group("who") or ""):

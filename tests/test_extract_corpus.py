@@ -112,6 +112,19 @@ def test_party_membership_from_speaker_label(dist: Path) -> None:
     assert open_store(dist).query(q, use_default_graph_as_union=True)
 
 
+def test_post_held_attests_the_registered_term(dist: Path) -> None:
+    """Bijleveld answers Kamervragen on 2021-01-28, inside her registered term as Minister of Defence: the
+    document's evidence goes to the register's membership, no second membership is minted."""
+    from kamerkg.store import open_store
+
+    q = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX kkg: <https://w3id.org/kamerkg/def#>
+    SELECT ?ms WHERE { GRAPH <https://w3id.org/kamerkg/id/graph/kv-tk-2021Z01641> {
+      ?ms org:member <https://w3id.org/kamerkg/id/person/bijleveld-schouten> ;
+          org:role <https://w3id.org/kamerkg/id/post/minister-van-defensie> ; kkg:evidence ?ev } }"""
+    rows = {r["ms"].value for r in open_store(dist).query(q, use_default_graph_as_union=True)}
+    assert rows == {"https://w3id.org/kamerkg/id/membership/bijleveld-schouten-minister-van-defensie-2017"}
+
+
 def test_members_present_attend_the_reported_meeting(dist: Path) -> None:
     from kamerkg.store import open_store
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
-from rdflib import RDF, URIRef
+from rdflib import RDF, Namespace, URIRef
 from rdflib.namespace import ORG
 
 from kamerkg.model import Evidence, Extraction, Meeting
@@ -45,6 +46,7 @@ class MembershipRec:
     organisation: str
     role: str | None
     evidence: Evidence
+    registered: bool = False  # the register holds this membership (with its term); the document attests it
 
 
 @dataclass
@@ -129,11 +131,40 @@ def _is_role(reg: Registers, key: str) -> bool:
     return (reg.iri(key), RDF.type, ORG.Role) in reg.graph
 
 
+def _registered_membership(
+    reg: Registers, person: str, org: str, role: str | None, on: date | None
+) -> str | None:
+    """The register's membership of this person, organisation and role whose term includes ``on``."""
+    if on is None:
+        return None
+    g = reg.graph
+    TIME = Namespace("http://www.w3.org/2006/time#")
+    for ms in g.subjects(ORG.member, reg.iri(person)):
+        if (ms, ORG.organization, reg.iri(org)) not in g:
+            continue
+        if role and (ms, ORG.role, reg.iri(role)) not in g:
+            continue
+        for iv in g.objects(ms, ORG.memberDuring):
+            b = g.value(g.value(iv, TIME.hasBeginning), TIME.inXSDDate)
+            e = g.value(g.value(iv, TIME.hasEnd), TIME.inXSDDate)
+            begin = date.fromisoformat(str(b)) if b is not None else date.min
+            end = date.fromisoformat(str(e)) if e is not None else date.max
+            if begin <= on <= end:
+                return reg.key_of(ms) if isinstance(ms, URIRef) else None
+    return None
+
+
 def memberships(ex: Extraction, reg: Registers, minted: dict[str, Minted]) -> list[MembershipRec]:
     """What the document shows of its signatories' and members' posts and parties."""
     out: dict[str, MembershipRec] = {}
 
+    on = date.fromisoformat(ex.date.value) if ex.date is not None else None
+
     def add(person: str, org: str, role: str | None, ev: Evidence) -> None:
+        known = _registered_membership(reg, person, org, role, on)
+        if known:
+            out.setdefault(known, MembershipRec(known, person, org, role, ev, registered=True))
+            return
         key = "membership/" + "-".join(x.split("/", 1)[-1] for x in (person, org, role or "") if x)
         out.setdefault(key, MembershipRec(key, person, org, role, ev))
 

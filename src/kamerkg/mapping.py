@@ -433,7 +433,7 @@ def _memberships(b: _Builder, linked: Linked, meeting_iris: list[URIRef]) -> Non
         g.add((mem, ORG.organization, b.iri(ms.organisation)))
         if ms.role:
             g.add((mem, ORG.role, b.iri(ms.role)))
-        if ex.date is not None:
+        if ex.date is not None and not ms.registered:  # a registered membership keeps its term
             iv = b.iri(f"{ms.key}/attested/{ex.date.value}")
             instant = b.iri(f"instant/{ex.date.value}")
             g.add((mem, ORG.memberDuring, iv))

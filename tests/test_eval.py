@@ -107,3 +107,23 @@ def test_cli_broken_truth_file_names_it(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["eval", str(tmp_path), str(CORPUS / "docs")]) != 0
     err = capsys.readouterr().err
     assert "kst-29521-509.json" in err and "not valid JSON" in err
+
+
+def test_hard_line_breaks_do_not_change_the_scores(tmp_path: Path) -> None:
+    """The corpus re-wrapped at 88 characters (as tweedekamer.nl breaks lines inside sentences) scores as well:
+    the rules do not depend on where a line ends."""
+    import re
+    import textwrap
+
+    keep = re.compile(r"^(?:Gepubliceerd|Indiener|Bron|ID|Nummer|Gerelateerde|Onderdeel|- )")
+    for f in (CORPUS / "docs").glob("*.txt"):
+        out: list[str] = []
+        for line in f.read_text(encoding="utf-8").split("\n"):
+            if len(line) > 95 and "|" not in line and not keep.match(line):
+                out.extend(textwrap.wrap(line, 88, break_on_hyphens=False))
+            else:
+                out.append(line)
+        (tmp_path / f.name).write_text("\n".join(out), encoding="utf-8")
+    res = evaluate(CORPUS / "truth", tmp_path)
+    for key, minimum in THRESHOLDS.items():
+        assert res.per_key()[key].f1 >= minimum, (key, res.table())

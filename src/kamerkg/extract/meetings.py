@@ -7,6 +7,7 @@ ministers van Finland en Zweden") and the report a citation gives for a meeting.
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -113,6 +114,7 @@ GATHERING = [
 ]
 
 
+MAX_DATES = 5000  # date mentions read for meetings per document (issue 7: bounded work)
 SENT_END_RE = re.compile(
     r"(?<!\bjl)(?<!\bnr)(?<!\bd\.d)(?<!\ba\.s)(?<!\bo\.a)(?<!\bbijv)(?<!\bresp)(?<!\b[A-Z])[.!?](?"
     r"=\s+[A-Z(«\d]|\s*$)|\n[ \t]*\n"
@@ -160,6 +162,11 @@ def find_meetings(
     text = doc.body
     meetings: list[Meeting] = []
     dms: list[DateMention] = find_dates(text, anchor)
+    if len(dms) > MAX_DATES:  # hostile or generated text: bound the (pairwise) work per document
+        doc.warnings.append(f"{doc.path}: {len(dms)} dates; meetings read from the first {MAX_DATES} only")
+        dms = dms[:MAX_DATES]
+    cstarts = [c.evidence.span.start for c in citations]
+    ordered = cstarts == sorted(cstarts)
     for dm in dms:
         if dm.first is None:
             continue
@@ -176,10 +183,13 @@ def find_meetings(
         desc_start = dm.start
         extra_meetings: list[tuple[str, int]] = []
         place_in_desc: str | None = None
-        m = NOUN_BEFORE_DATE_RE.search(text[sa : dm.start]) or NAME_BEFORE_DATE_RE.search(
-            text[clause_start : dm.start]
-        )
-        base = sa if m is not None and m.re is NOUN_BEFORE_DATE_RE else clause_start
+        # the meeting's name right before the date may run across a line break ("Informele Raad\nBuitenlandse
+        # Zaken Defensie 30 en 31 januari 2024"), within the sentence
+        m = NOUN_BEFORE_DATE_RE.search(text[sa : dm.start]) or NAME_BEFORE_DATE_RE.search(text[sa : dm.start])
+        base = sa
+        if m is None:
+            m = NAME_BEFORE_DATE_RE.search(text[clause_start : dm.start])
+            base = clause_start
         if m:
             # the date belongs to a document ("de brief van ... d.d. 18 november 2016") when a document noun
             # stands between the meeting noun and the date
@@ -290,9 +300,12 @@ def find_meetings(
             mt.gathering = mt.gathering or "gathering/committee"
         # a citation right after the mention reports on that meeting
         after, limit = doc.span(dm.start, dm.end).end, doc.span(dm.start, min(sb, ctx_end + 40)).end
-        for i, c in enumerate(citations):
+        first = bisect.bisect_left(cstarts, after) if ordered else 0
+        for i, c in enumerate(citations[first:], first):
             if after <= c.evidence.span.start <= limit:
                 mt.cites = i
+                break
+            if ordered and c.evidence.span.start > limit:
                 break
         _merge(meetings, mt)
     _corefer(doc, meetings, mentions)

@@ -110,8 +110,8 @@ def test_cli_broken_truth_file_names_it(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_hard_line_breaks_do_not_change_the_scores(tmp_path: Path) -> None:
-    """The corpus re-wrapped at 88 characters (as tweedekamer.nl breaks lines inside sentences) scores as well:
-    the rules do not depend on where a line ends."""
+    """The corpus re-wrapped at 88 characters (as tweedekamer.nl breaks lines inside sentences) scores as
+    well: the rules do not depend on where a line ends."""
     import re
     import textwrap
 

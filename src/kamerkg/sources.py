@@ -17,7 +17,8 @@ from pathlib import Path
 from kamerkg.errors import SourceError
 from kamerkg.model import HeaderField, SourceDoc, Span
 
-MAX_BYTES = 50 * 1024 * 1024
+# the largest Kamerstukken and Handelingen are a few MB of text; more is refused, not parsed for minutes
+MAX_BYTES = 20 * 1024 * 1024
 ID_RE = re.compile(
     r"\b((?:kst|stcrt|stb|blg|h-tk)-[0-9A-Za-z]+(?:-[0-9A-Za-z]+){1,3}|ah-tk-\d{8}-\d+|kv-tk-\d{4}Z\d+)\b"
 )
@@ -88,14 +89,17 @@ def read_text(path: Path) -> str:
         raise SourceError(path, "empty file")
     if size > MAX_BYTES:
         raise SourceError(path, f"too large ({size} bytes; the limit is {MAX_BYTES})")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as e:  # unreadable, a special file, a race with a writer
+        raise SourceError(path, f"cannot be read ({e.strerror or e})") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as e:
             raise SourceError(path, f"broken UTF-16 ({e.reason} at byte {e.start})") from None
     else:
-        if b"\x00" in data[:8192]:
+        if b"\x00" in data:
             raise SourceError(path, "binary file (NUL bytes), not text")
         try:
             text = data.decode("utf-8-sig")
@@ -151,7 +155,12 @@ def header_end(text: str, layout: str) -> int:
         if m:
             return m.start()
         fields = list(HEADER_FIELD_RE.finditer(text[:4000]))
-        return fields[-1].end() if fields else 0
+        if not fields:
+            return 0
+        # after the last field: the zaak's list lines ("- Voortouwcommissie: ...", "- 2023-03-22 10:00: ...")
+        end = fields[-1].end()
+        tail = re.match(r"(?:\n[ \t]*(?:-[ \t][^\n]*|Directe link[^\n]*)?)*", text[end:])
+        return end + (tail.end() if tail else 0)
     if layout == "officielebekendmakingen":
         m = META_TABLE_RE.search(text[:3000])
         if m and m.start() < 200:
@@ -246,6 +255,8 @@ def header_fields(text: str, end: int, trailer: Span | None = None) -> list[Head
     return out
 
 
+# bidirectional overrides and isolates: kept (offsets stay exact) but reported (issue 7)
+BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 TERMINAL_RE = re.compile(r"[.!?»”\")]\s*$")
 
 
@@ -441,6 +452,8 @@ def parse(path: Path | str) -> SourceDoc:
         header=header,
         footers=footers,
     )
+    if BIDI_RE.search(text):
+        doc.warnings.append(f"{path}: bidirectional control characters (U+202A-U+202E, U+2066-U+2069)")
     why = is_truncated(text, body, trailer)
     if why:
         doc.truncated = True

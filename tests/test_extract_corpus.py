@@ -48,7 +48,8 @@ def test_site_header_lines_are_evidence_not_text() -> None:
 def test_tkconv_page_without_pdf_header_keeps_the_activity_list_out(tmp_path: Path) -> None:
     text = (CORPUS / "kst-28676-430.txt").read_text(encoding="utf-8")
     p = tmp_path / "kst-28676-430.txt"
-    p.write_text(text.replace("Tweede Kamer der Staten-Generaal | 2 |\nVergaderjaar 2022-2023 |\n", ""), "utf-8")
+    running_header = "Tweede Kamer der Staten-Generaal | 2 |\nVergaderjaar 2022-2023 |\n"
+    p.write_text(text.replace(running_header, ""), "utf-8")
     doc = parse(p)
     assert doc.body.lstrip().startswith("28 676 NAVO") and "Procedurevergadering" not in doc.body
     dates = {m["start_date"] for m in facts(p)["meetings_mentioned"]}  # type: ignore[union-attr]

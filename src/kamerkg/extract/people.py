@@ -23,10 +23,11 @@ import re
 from kamerkg.model import Evidence, Member, Signatory, SourceDoc, Span
 
 PARTICLE = r"(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]en|[Tt]er|[Ii]n\s+[’']t|[Vv]an\s+der|[Vv]an\s+den|[Vv]an\s+de)"
-SURNAME = r"[A-ZÀ-Ý][\w’'-]+(?:[- ][A-ZÀ-Ý][\w’'-]+)?"
+# (atomic first word and a start that is not inside a word: no backtracking into a long hyphenated run)
+SURNAME = r"(?>[A-ZÀ-Ý][\w’'-]+)(?:[- ][A-ZÀ-Ý][\w’'-]+)?"
 # "A.Th.B. Bijleveld-Schouten", "R.J. (Rudmer) Heerema", "De Roon", "Van der Staaij", "Jan Paternotte"
 NAME = (
-    rf"(?:(?:[A-Z][a-z]{{0,2}}\.)+\s?)?(?:\([A-Z][\w-]+\)\s)?(?:[A-Z][a-z]+\s(?={PARTICLE}\s|[A-Z]))?"
+    rf"(?:(?<![\w’'-])|(?![A-ZÀ-Ý]))(?:(?:[A-Z][a-z]{{0,2}}\.)+\s?)?(?:\([A-Z][\w-]+\)\s)?(?:[A-Z][a-z]+\s(?={PARTICLE}\s|[A-Z]))?"
     rf"(?:{PARTICLE}\s)*{SURNAME}"
 )
 ROLE_WORDS = (
@@ -53,8 +54,12 @@ ANSWER_RE = re.compile(
     rf"\bAntwoord van (?:de\s+)?(?P<post>[Mm]inister(?:-President)?|[Ss]taatssecretaris)\s+(?P<name>{NAME})"
     r"\s*\((?P<of>[^()]{3,80})\)"
 )
+# the list may run over several lines; it ends with a comma before the members of government present
+# ("en mevrouw Hennis-Plasschaert, Minister van Defensie"), a blank line or "Aanvang"
 PRESENT_RE = re.compile(
-    r"Aanwezig (?:zijn|is) [\w ]{0,40}?(?:leden|lid) der Kamer, te weten:\s*(?P<list>[^:]{3,800}?),?\s*\n"
+    r"Aanwezig\s+(?:zijn|is)\s+[\w\s]{0,40}?(?:leden|lid)\s+der\s+Kamer,\s+te\s+weten:\s*"
+    r"(?P<list>[^:]{3,800}?)[,.]?\s*(?=\n[ \t]*\n|\n[ \t]*Aanvang\b|$"
+    r"|\n?[ \t]*en\s+(?:de\s+heer|mevrouw|de\s+[Mm]inister|de\s+[Ss]taatssecretaris)\b)"
 )
 SPEAKER_RE = re.compile(rf"(?m)^[ \t]*(?:De heer|Mevrouw)\s+(?P<name>{NAME})\s*\((?P<party>[\w-]+)\)\s*:")
 HEADER_PERSON_FIELDS = (
@@ -238,21 +243,26 @@ def members(doc: SourceDoc) -> list[Member]:
             name = _clean(nm.group(0))
             if not re.fullmatch(NAME, name):
                 continue
-            i = text.find(name, m.start("list"))
-            if i < 0:
+            # the name as it stands in the text (a line break may fall inside it)
+            pos = re.compile(r"\s+".join(re.escape(w) for w in name.split())).search(text, m.start("list"))
+            if pos is None:
                 continue
-            mem = Member(name, None, Evidence(doc.span(i, i + len(name)), "rule:members-present"))
+            mem = Member(name, None, Evidence(doc.span(pos.start(), pos.end()), "rule:members-present"))
             out.append(mem)
             by_last.setdefault(last_name(name), mem)
+    header_parties: set[tuple[str, str]] = set()
     for f in doc.header:
         if f.name not in HEADER_PERSON_FIELDS:
             continue
         for name, party, _role, off in _split_people(f.value):
-            if party and last_name(name) not in by_last:
+            # a party the site header prints beside a person ("Han ten Broeke (VVD)"): its own record, also
+            # for a member the text lists as present (that record carries the attendance)
+            if party and (last_name(name), party) not in header_parties:
+                header_parties.add((last_name(name), party))
                 s = f.span.start + off
-                mem = Member(_clean(name), party, Evidence(Span(s, s + len(name)), "rule:site-header-party"))
-                out.append(mem)
-                by_last[last_name(name)] = mem
+                out.append(
+                    Member(_clean(name), party, Evidence(Span(s, s + len(name)), "rule:site-header-party"))
+                )
     for sm in SPEAKER_RE.finditer(text):
         name, party = _clean(sm.group("name")), sm.group("party")
         mem = by_last.get(last_name(name))

@@ -76,6 +76,9 @@ def test_partial_copy_is_flagged_and_builds(tmp_path: Path, cut: int) -> None:
 def test_complete_documents_are_not_flagged() -> None:
     for name in ("kst-27925-566", "kst-29521-291", "kst-29521-509", "kst-21501-02-2067", "kst-28676-503"):
         assert not parse(CORPUS / f"{name}.txt").truncated, name
+    # held-out: a complete committee report ends with "Sluiting", a letter with its signature
+    flagged = {p.stem for p in HELD_OUT if parse(p).truncated}
+    assert flagged == {"brief-openkamer", "brief-openkamer-new-dossier", "verslag-tkconv"}
 
 
 def test_not_a_parliamentary_document_is_one_clear_error(tmp_path: Path) -> None:

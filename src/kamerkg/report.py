@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,10 +127,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         f"{len(items)} unlinked entit{'y' if len(items) == 1 else 'ies'} (count = mentions; docs = documents)"
     )
     print(f"{'kind':<14}{'count':>6}{'docs':>6}  label  [key]  examples")
-    for u in items:
-        ex = " | ".join(repr(q) for q in u.examples(args.examples))
-        key = u.iri.split("/id/", 1)[-1]
-        print(f"{u.kind:<14}{u.count:>6}{len(u.documents):>6}  {u.label}  [{key}]  {ex}", file=sys.stdout)
+    try:
+        for u in items:
+            ex = " | ".join(repr(q) for q in u.examples(args.examples))
+            key = u.iri.split("/id/", 1)[-1]
+            print(f"{u.kind:<14}{u.count:>6}{len(u.documents):>6}  {u.label}  [{key}]  {ex}")
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader (e.g. "| head") stopped early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -62,6 +62,7 @@ COMMITTEE_RE = re.compile(
     r"inzake)\s+"
     r"[A-Z][\w-]*(?:\s+(?:(?:en|van|voor)\s+)?[A-Z][\w-]*)*"
 )
+SUBJECT_KINDS = ("topic", "coretask")
 KIND_ORDER = {"post": 0, "person": 1, "organisation": 2, "country": 3, "place": 4, "topic": 5, "coretask": 6}
 
 
@@ -83,12 +84,7 @@ def _matcher(key: int, items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[s
 
     # a space in a form matches any white space (the text may break a name across lines: "Bosnië\nen
     # Herzegovina"); a footnote marker glued to a name ("Defensie1") does not hide it
-    # (topic phrases keep their literal spaces: the seed's expected query answers were written so)
-    def alt(f: str) -> str:
-        literal = all(k.startswith(("topic/", "coretask/")) for k in by_form[f])
-        return re.escape(f) if literal else r"\s+".join(re.escape(w) for w in f.split(" "))
-
-    alts = "|".join(alt(f) for f in forms)
+    alts = "|".join(r"\s+".join(re.escape(w) for w in f.split(" ")) for f in forms)
     pattern = re.compile(r"(?<![\w])(?:" + alts + r")(?:(?![\w])|(?=\d{1,2}(?![\w])))")
     return pattern, by_form
 
@@ -111,10 +107,14 @@ def find_mentions(
     kinds: tuple[str, ...] = ("organisation", "country", "place", "post", "person", "topic", "coretask"),
 ) -> list[Mention]:
     text = doc.body
-    pattern, by_form = matcher(reg, kinds)
     masked = [(m.start(), m.end()) for m in MASK_RE.finditer(text)]
     out: list[Mention] = []
-    for m in pattern.finditer(text):
+    # subjects (topics, core tasks) are matched in a pass of their own, so that a topic phrase such as
+    # "samenwerking tussen de EU en de NAVO" does not hide the organisations named inside it
+    named = tuple(k for k in kinds if k not in SUBJECT_KINDS)
+    subjects = tuple(k for k in kinds if k in SUBJECT_KINDS)
+    passes = [matcher(reg, ks) for ks in (named, subjects) if ks]
+    for by_form, m in ((b, m) for p, b in passes for m in p.finditer(text)):
         keys = by_form[form_of(m.group(0))]
         key = sorted(keys, key=lambda k: KIND_ORDER.get(reg.entries[k].kind, 9))[0]
         e = reg.entries[key]

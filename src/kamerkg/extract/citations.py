@@ -15,7 +15,7 @@ from kamerkg.model import Citation, Evidence, SourceDoc
 # "28 676", "21 501-28", "36 200-X", "35 300 X" (a budget chapter, Roman numeral after a space)
 DOSSIER = r"\d{2}\s?\d{3}(?:\s?-\s?(?:[A-Z]{1,4}|\d{1,3})(?![\d])|\s(?:[IVXL]{1,5}|[A-C])\b(?=,))?"
 DOSSIERS = rf"{DOSSIER}(?:\s*(?:,|en)\s*{DOSSIER})*"
-NR = r"nrs?\.\s*(?P<nr>\d{1,5})(?P<more>(?:\s*(?:,|en)\s*\d{1,5}\b(?!\s*(?:[a-z]|\d{3})))*)"
+NR = r"nrs?\.\s*(?P<nr>\d{1,5})(?!\d)(?P<more>(?:\s*(?:,|en)\s*\d{1,5}\b(?!\s*(?:[a-z]|\d{3})))*)"
 # "Kamerstuk 28 676, nr. 338", "Kamerstukken II 2019/20, 28 676, nr. 339"
 KST_RE = re.compile(
     rf"\bKamerstuk(?:ken)?(?:\s+I{{1,2}}\s+\d{{4}}/\d{{2,4}},?)?\s+(?P<dos>{DOSSIERS}),?\s*{NR}"
@@ -25,11 +25,11 @@ KST_ID_FORM_RE = re.compile(r"\bKamerstuk\s+(?P<dos>\d{5}(?:-[0-9A-Z]{1,4})?)-(?
 BARE_RE = re.compile(rf"(?<=\()(?P<dos>{DOSSIERS}),\s*{NR}(?=[);])")
 AH_RE = re.compile(
     r"\bAanhangsel (?:van de )?Handelingen(?: (?:II|I))?,?\s*(?:vergaderjaar\s*)?"
-    r"(?P<vj>\d{4}\s*[/–-]\s*(?:\d{4}|\d{2})),?\s*nr\.\s*(?P<nr>\d{1,5})"
+    r"(?P<vj>\d{4}\s*[/–-]\s*(?:\d{4}|\d{2})),?\s*nr\.\s*(?P<nr>\d{1,5})(?!\d)"
 )
 HAND_RE = re.compile(
     r"(?<!Aanhangsel )(?<!Aanhangsel van de )\bHandelingen (?:II|I)\s*(?P<vj>\d{4}\s*/\s*\d{2,4}),?"
-    r"\s*nr\.\s*(?P<nr>\d{1,4})"
+    r"\s*nr\.\s*(?P<nr>\d{1,4})(?!\d)"
     r"(?:,\s*item\s*\d+)?"
 )
 
@@ -53,12 +53,15 @@ def find_citations(doc: SourceDoc) -> list[Citation]:
     text = doc.body
     found: list[tuple[int, int, Citation]] = []
 
+    covered = bytearray(len(text) + 1)
+
     def add(
         m: re.Match[str], kind: str, dossiers: list[str], nr: str | None, vj: str | None, rule: str
     ) -> None:
         s, e = m.start(), m.end()
-        if any(a <= s < b for a, b, _ in found):
+        if covered[s]:  # starts inside a citation already found (a mark per character: linear time)
             return
+        covered[s:e] = b"\x01" * (e - s)
         cit = Citation(
             text=re.sub(r"\s+", " ", text[s:e]),
             kind=kind,

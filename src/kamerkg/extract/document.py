@@ -18,7 +18,7 @@ FOOTER_VJ_RE = re.compile(
 )
 VJ_RE = re.compile(r"\b[Vv]ergaderjaar\s+(?P<vj>\d{4}\s*[–-]\s*\d{4})")
 PLACE_DATE_RE = re.compile(
-    rf"(?m)^\s*(?P<place>Den Haag|[’']s-Gravenhage|Brussel|[A-Z][a-z]+),\s+(?P<date>\d{{1,2}}\s+(?"
+    rf"(?m)^[^\S\n]*(?P<place>Den Haag|[’']s-Gravenhage|Brussel|[A-Z][a-z]+),\s+(?P<date>\d{{1,2}}\s+(?"
     rf":{MONTH_RE})\s+\d{{4}})"
 )
 STATED_DATE_RE = re.compile(

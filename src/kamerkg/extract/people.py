@@ -27,8 +27,10 @@ PARTICLE = r"(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]en|[Tt]er|[Ii]n\s+[’']t|[Vv]an\
 SURNAME = r"(?>[A-ZÀ-Ý][\w’'-]+)(?:[- ][A-ZÀ-Ý][\w’'-]+)?"
 # "A.Th.B. Bijleveld-Schouten", "R.J. (Rudmer) Heerema", "De Roon", "Van der Staaij", "Jan Paternotte"
 NAME = (
-    rf"(?:(?<![\w’'-])|(?![A-ZÀ-Ý]))(?:(?:[A-Z][a-z]{{0,2}}\.)+\s?)?(?:\([A-Z][\w-]+\)\s)?(?:[A-Z][a-z]+\s(?={PARTICLE}\s|[A-Z]))?"
-    rf"(?:{PARTICLE}\s)*{SURNAME}"
+    # (bounded initials and particles, atomic: linear time on hostile runs; issue 7)
+    rf"(?:(?<![\w’'-])|(?![A-ZÀ-Ý]))(?:(?:[A-Z][a-z]{{0,2}}\.){{1,8}}\s?)?(?:\([A-Z][\w-]+\)\s)?"
+    rf"(?:[A-Z][a-z]+\s(?={PARTICLE}\s|[A-Z]))?"
+    rf"(?>{PARTICLE}\s){{0,4}}+{SURNAME}"
 )
 ROLE_WORDS = (
     r"(?:\s+(?>van|voor|der|de|en|het|vaste|commissie|[A-Z][\w’'-]*|Zaken|Koninkrijksrelaties|Welzijn|Sport|"

@@ -92,7 +92,8 @@ def _rates(docs: int, seconds: dict[str, float]) -> dict[str, float]:
     return {k: round(docs / v, 1) if v > 0 else float("inf") for k, v in seconds.items()}
 
 
-def bench_size(n: int, work: Path, baseline_max: int, repeat: int, workers: int | None) -> dict[str, Any]:
+def bench_size(n: int, work: Path, baseline_max: int, repeat: int, workers: int | None,
+               budget: float) -> dict[str, Any]:
     src = work / f"n{n}" / "sources"
     t = time.perf_counter()
     generate(ROOT / "data" / "sources", src, n)
@@ -102,7 +103,8 @@ def bench_size(n: int, work: Path, baseline_max: int, repeat: int, workers: int 
 
     k, rss = run_measured(["kamerkg", "--sources", str(src), "--dist", str(dist)]
                           + (["--workers", str(workers)] if workers else []))
-    q, qrss = run_measured(["kamerkg-queries", "--dist", str(dist), "--repeat", str(repeat)])
+    q, qrss = run_measured(["kamerkg-queries", "--dist", str(dist), "--repeat", str(repeat),
+                            "--query-budget", str(budget)])
     k.update(peak_rss_mb=rss, docs_per_s=_rates(k["docs"], k["seconds"]), query_ms=q["query_ms"],
              query_rows=q["query_rows"], store_load_s=q["store_load_s"], query_peak_rss_mb=qrss)
     res["kamerkg"] = k
@@ -115,7 +117,7 @@ def bench_size(n: int, work: Path, baseline_max: int, repeat: int, workers: int 
 
     if n <= baseline_max:
         b, brss = run_measured(["baseline", "--sources", str(src), "--dist", str(work / f"n{n}" / "baseline"),
-                                "--repeat", str(max(3, repeat // 4))])
+                                "--repeat", str(max(3, repeat // 4)), "--query-budget", str(budget)])
         b.update(peak_rss_mb=brss, docs_per_s=_rates(b["docs"], b["seconds"]), measured=True)
         res["baseline"] = b
         shutil.rmtree(work / f"n{n}" / "baseline", ignore_errors=True)
@@ -142,7 +144,8 @@ def extrapolate(runs: list[dict[str, Any]]) -> None:
             "seconds": secs,
             "docs_per_s": _rates(r["docs"], secs),
             "peak_rss_mb": round(b["peak_rss_mb"] * f, 0),
-            "query_ms": {q: {k: round(v * f, 1) for k, v in d.items()} for q, d in b["query_ms"].items()},
+            "query_ms": {q: {k: (round(v * f, 1) if isinstance(v, float) and k in ("p50", "p95") else v)
+                             for k, v in d.items()} for q, d in b["query_ms"].items()},
         }
 
 
@@ -170,7 +173,9 @@ def table(runs: list[dict[str, Any]]) -> str:
                 t.add_row(str(r["docs"]), name, "not run", "", "", "", "", "", "", "")
                 continue
             s, dps = d["seconds"], d["docs_per_s"]
-            qp95 = max((q["p95"] for q in d.get("query_ms", {}).values()), default=None)
+            qs = d.get("query_ms", {}).values()
+            qp95 = max((q["p95"] for q in qs if q.get("p95") is not None), default=None)
+            n_to = sum(1 for q in qs if q.get("timed_out") and q.get("p95") is None)
             nq = d.get("dump_bytes", {}).get("kamerkg.nq")
             t.add_row(
                 str(r["docs"]), name + note, f"{s['total']:.1f}", f"{dps['total']:.0f}",
@@ -178,7 +183,7 @@ def table(runs: list[dict[str, Any]]) -> str:
                 f"{dps.get('validate', 0):.0f}" if "validate" in dps else "",
                 f"{dps.get('publish', 0):.0f}" if "publish" in dps else "",
                 f"{d.get('peak_rss_mb', 0):.0f}", f"{nq / 2**20:.1f}" if nq else "",
-                f"{qp95:.1f}" if qp95 is not None else "",
+                (f"{qp95:.1f}" if qp95 is not None else "") + (f" ({n_to} timed out)" if n_to else ""),
             )
     buf = io.StringIO()
     Console(file=buf, width=160).print(t)
@@ -274,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline-max", type=int, default=2000, help="run the baseline only up to this size")
     ap.add_argument("--repeat", type=int, default=20, help="runs per query for p50/p95")
     ap.add_argument("--workers", type=int, default=None, help="kamerkg build workers (default: all cores)")
+    ap.add_argument("--query-budget", type=float, default=10.0,
+                    help="seconds per ready-made query (all its runs); slower ones are reported as timed out")
     ap.add_argument("--work", type=Path, default=None,
                     help="working folder (default: a temporary one, removed)")
     ap.add_argument("--no-plot", action="store_true")
@@ -285,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in sorted(a.docs):
             print(f"[bench] {n} documents ...", file=sys.stderr, flush=True)
-            runs.append(bench_size(n, work, a.baseline_max, a.repeat, a.workers))
+            runs.append(bench_size(n, work, a.baseline_max, a.repeat, a.workers, a.query_budget))
             shutil.rmtree(work / f"n{n}", ignore_errors=True)
             extrapolate(runs)
             _dump(json_path, runs)

@@ -74,6 +74,7 @@ class _Worker:
         self.terms: dict[URIRef, str] = {}
         self.store = ox.Store()  # the reference graph, plus the document being built (fact sheet)
         self.store.bulk_extend(self.ref_quads)
+        self.n_docs = 0
         self.t = dict.fromkeys(STAGES, 0.0)
 
     def nt_term(self, t: object) -> str:
@@ -143,6 +144,12 @@ class _Worker:
         quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))  # also checks the text is valid N-Quads
         trig = _strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.px) or b"")
         t3 = time.perf_counter()
+        self.n_docs += 1
+        if self.n_docs % 64 == 0 or len(self.terms) > 50_000:
+            # a fresh store and term cache: graphs removed from an in-memory store keep their memory
+            self.store = ox.Store()
+            self.store.bulk_extend(self.ref_quads)
+            self.terms.clear()
         store = self.store
         store.bulk_extend(quads)
         facts = _json(fact_sheet(store, doc_id, self.s))
@@ -500,7 +507,7 @@ def _sort_unique(src: Path, dst: Path) -> int:
     sort = shutil.which("sort")
     if sort:
         env = {**os.environ, "LC_ALL": "C"}
-        cmd = [sort, "-u", "-S", "25%", f"--parallel={os.cpu_count() or 1}", "-T", str(dst.parent),
+        cmd = [sort, "-u", "-S", "256M", f"--parallel={os.cpu_count() or 1}", "-T", str(dst.parent),
                "-o", str(dst), str(src)]
         subprocess.run(cmd, check=True, env=env)
     else:  # pragma: no cover - every Unix has sort(1)

@@ -73,6 +73,7 @@ def build(
 
     s = make_settings(base)
     out = Path(out)
+    recover_publication(out)  # leftovers of a build that was killed
     files = iter_source_files(sources or [s.sources_dir])
     from kamerkg.official.files import select_sources  # one edition per publication, no metadata files
 
@@ -175,14 +176,67 @@ def _json(obj: object) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _swap(staging: Path, out: Path) -> None:
-    """Put the staged publication in place of ``out``; the old one is removed only afterwards."""
+    """Put the staged publication in place of ``out``; the old one is removed only afterwards.
+
+    Where the system can exchange two folders atomically, ``out`` is never missing, even for a moment;
+    elsewhere a build killed between the two renames leaves ``.<out>.old-<pid>``, which the next build
+    puts back (:func:`recover_publication`)."""
+    if out.is_dir() and _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous publication
+        return
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
         os.replace(out, old)
     os.replace(staging, out)
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_publication(out: Path) -> list[Path]:
+    """Clean up after builds that were killed: put back a publication left half-swapped, remove the
+    staging and old folders of processes that are gone. Returns what was removed (issue 7)."""
+    removed: list[Path] = []
+    if not out.parent.is_dir():
+        return removed
+    for kind in ("old", "staging"):
+        for p in sorted(out.parent.glob(f".{out.name}.{kind}-*")):
+            pid = p.name.rsplit("-", 1)[-1]
+            if not pid.isdigit() or (int(pid) != os.getpid() and _pid_alive(int(pid))):
+                continue  # another build that is still running
+            if kind == "old" and not out.exists():
+                os.replace(p, out)  # killed between the two renames of a swap: the old one is complete
+                continue
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed
 
 
 def validate_dist(dist: str | Path = "dist", base: str | None = None) -> Report:

@@ -23,6 +23,7 @@ import asyncio
 import csv
 import io
 import json
+import os
 import re
 import threading
 import time
@@ -165,6 +166,12 @@ class Limits:
     timeout: float = 10.0
     max_rows: int = 10_000
     concurrency: int = 4
+    max_body: int = 64 * 1024  # bytes of a query (POST body or GET parameter); more is refused with 413
+    isolate: bool = True  # evaluate each query in a forked child killed at its deadline (where fork exists)
+    # isolated queries run first in a fast lane (many slots, a short budget); one that overruns it runs
+    # again in the slow lane (``concurrency`` slots, the whole time limit), so runaways cannot starve the rest
+    fast_concurrency: int = 8
+    fast_budget: float = 0.3
 
 
 class QueryTimeout(Exception):
@@ -265,6 +272,7 @@ class App:
         self.limits = limits or Limits()
         self.store = open_store(self.dist)
         self.slots = threading.BoundedSemaphore(self.limits.concurrency)
+        self.fast = threading.BoundedSemaphore(self.limits.fast_concurrency)
         try:
             self.queries = list(load_queries(s.queries_dir).values())
         except KamerkgError:
@@ -433,7 +441,10 @@ class App:
         named_graphs = request.query_params.getlist("named-graph-uri")
         if request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            body = (await request.body()).decode("utf-8", errors="replace")
+            raw = await _read_capped(request, self.limits.max_body)
+            if raw is None:
+                return _error(413, f"request body over {self.limits.max_body} bytes")
+            body = raw.decode("utf-8", errors="replace")
             if ctype == "application/x-www-form-urlencoded":
                 form = parse_qs(body, keep_blank_values=True)
                 if "update" in form:
@@ -454,6 +465,8 @@ class App:
                 )
         elif "update" in params:
             return _error(403, "this endpoint is read-only: SPARQL Update is refused")
+        if query and len(query) > self.limits.max_body:
+            return _error(413, f"query over {self.limits.max_body} characters")
         if not query:
             if negotiate(request.headers.get("accept"), {"html": "text/html"}) == "html" and "text/html" in (
                 request.headers.get("accept") or ""
@@ -466,7 +479,8 @@ class App:
             timeout = min(float(params.get("timeout", self.limits.timeout)), self.limits.timeout)
         except ValueError:
             return _error(400, "timeout must be a number of seconds")
-        if not self.slots.acquire(blocking=False):
+        isolated = self.limits.isolate and _can_fork()
+        if not isolated and not self.slots.acquire(blocking=False):
             return _error(503, "too many queries running; try again", {"Retry-After": "2"})
         deadline = time.monotonic() + timeout
         # a daemon thread, not the loop's executor: an evaluation that overruns cannot be interrupted inside
@@ -475,6 +489,8 @@ class App:
         task: asyncio.Future[Response] = loop.create_future()
         fmt, accept = params.get("format"), request.headers.get("accept")
         args = (query, default_graphs, named_graphs, fmt, accept, deadline)
+        if isolated:
+            return await self._lanes(args, timeout)
 
         def work() -> None:
             try:
@@ -488,6 +504,62 @@ class App:
             return await asyncio.wait_for(task, timeout + 0.5)
         except (TimeoutError, QueryTimeout):
             return _error(503, f"query timed out after {timeout:g} s")
+
+    async def _lanes(self, args: tuple, timeout: float) -> Response:  # type: ignore[type-arg]
+        fast = min(timeout, self.limits.fast_budget)
+        if not self.fast.acquire(blocking=False):
+            return _error(503, "too many queries running; try again", {"Retry-After": "2"})
+        res = await self._evaluate_in_child(args, fast, self.fast, nice=5)
+        if timeout <= fast or res.status_code != 503 or b"timed out" not in bytes(res.body):
+            return res
+        if not self.slots.acquire(blocking=False):
+            return _error(
+                503, f"a long query (over {fast:g} s), and the slots for long queries are busy; try later",
+                {"Retry-After": "5"},
+            )
+        query, dg, ng, fmt, accept, _ = args
+        args = (query, dg, ng, fmt, accept, time.monotonic() + timeout)
+        return await self._evaluate_in_child(args, timeout, self.slots, nice=19)
+
+    async def _evaluate_in_child(
+        self, args: tuple, timeout: float, slot: threading.BoundedSemaphore, nice: int = 0  # type: ignore[type-arg]
+    ) -> Response:
+        """Evaluate in a forked child that is killed at the deadline: a runaway query (a cartesian product,
+        a deep property path) gives back its CPU and its slot instead of running on (issue 7)."""
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        recv, send = ctx.Pipe(duplex=False)
+
+        def child() -> None:
+            os.nice(nice)  # the server itself (pages, short queries) comes first
+            self.slots = threading.BoundedSemaphore(1)  # the child's own: _evaluate releases it
+            self.slots.acquire()
+            try:
+                r = self._evaluate(*args)
+                send.send((r.status_code, bytes(r.body), r.raw_headers))
+            except BaseException:  # noqa: BLE001 - no stack trace to the client
+                send.send((500, b"internal error\n", [(b"content-type", b"text/plain; charset=utf-8")]))
+
+        loop = asyncio.get_running_loop()
+        proc = ctx.Process(target=child, name="sparql-query", daemon=True)
+        try:
+            proc.start()
+            send.close()
+            if not await loop.run_in_executor(None, recv.poll, timeout + 0.5):
+                return _error(503, f"query timed out after {timeout:g} s")
+            status, body, raw = await loop.run_in_executor(None, recv.recv)
+            res = Response(body, status_code=status)
+            res.raw_headers = raw
+            return res
+        except (EOFError, OSError):
+            return _error(500, "internal error")
+        finally:
+            if proc.is_alive():
+                proc.kill()
+            await loop.run_in_executor(None, proc.join, 5)
+            recv.close()
+            slot.release()
 
     def _evaluate(
         self,
@@ -602,6 +674,76 @@ class App:
         ]
 
 
+def _can_fork() -> bool:
+    import multiprocessing as mp
+
+    return "fork" in mp.get_all_start_methods()
+
+
+async def _read_capped(request: Request, cap: int) -> bytes | None:
+    """The request body, or None when it is (or says it is) over ``cap`` bytes: never read in whole."""
+    try:
+        if int(request.headers.get("content-length") or 0) > cap:
+            return None
+    except ValueError:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _inline_script_hashes() -> str:
+    """CSP sources for the inline scripts of the query page (the only page with one)."""
+    import base64
+    import hashlib
+
+    tpl = (Path(__file__).parent / "templates" / "query.html").read_text(encoding="utf-8")
+    out = []
+    for m in re.finditer(r"<script>(.*?)</script>", tpl, re.S):
+        digest = base64.b64encode(hashlib.sha256(m.group(1).encode("utf-8")).digest()).decode()
+        out.append(f"'sha256-{digest}'")
+    return " ".join(out)
+
+
+class SecurityHeaders:
+    """ASGI middleware: ``X-Content-Type-Options: nosniff`` on every response; a Content-Security-Policy
+    (no scripts but our own and the query page's hashed one, no plugins, no framing) on HTML (issue 7)."""
+
+    def __init__(self, app: object) -> None:
+        self.app = app
+        self.csp = (
+            f"default-src 'self'; script-src 'self' {_inline_script_hashes()}; "
+            "style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'; form-action 'self'"
+        ).encode()
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)  # type: ignore[operator]
+            return
+
+        async def send_with_headers(message: dict) -> None:  # type: ignore[type-arg]
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                if ctype.startswith(b"text/html") or ctype.startswith(b"application/xhtml"):
+                    headers.append((b"content-security-policy", self.csp))
+                    headers.append((b"referrer-policy", b"no-referrer"))
+                message["headers"] = headers
+            await send(message)  # type: ignore[operator]
+
+        await self.app(scope, receive, send_with_headers)  # type: ignore[operator]
+
+
 def _settle(fut: asyncio.Future[Response], res: Response | BaseException) -> None:
     if fut.done():  # the request already answered 503
         return
@@ -625,7 +767,9 @@ def _see_other(location: str) -> Response:
 
 def create_app(dist: str | Path = "dist", base: str | None = None, limits: Limits | None = None) -> Starlette:
     app = App(Path(dist), make_settings(base), limits)
-    starlette = Starlette(routes=app.routes())
+    from starlette.middleware import Middleware
+
+    starlette = Starlette(routes=app.routes(), middleware=[Middleware(SecurityHeaders)])  # type: ignore[arg-type]
     starlette.state.kamerkg = app
     return starlette
 

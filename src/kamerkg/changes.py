@@ -116,12 +116,16 @@ def record_changes(
     s: Settings,
     files: dict[str, int],
     previous: Previous | None = None,
+    ghash: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Write this build's changeset into ``staging/changes/`` (with the earlier ones) and return the manifest
     fields (``change``, ``document_hashes``, ``graph_hashes``). ``quads`` may be None: the hashes are then
-    read from ``staging/kamerkg.nq``; ``previous`` defaults to what ``out`` holds now."""
+    read from ``staging/kamerkg.nq``; ``previous`` defaults to what ``out`` holds now. ``ghash``: the graph
+    hashes when the caller has them already (the parallel build does, per document, without the dump)."""
     previous = previous or snapshot(out)
-    ghash = graph_hashes(quads) if quads is not None else nquads_graph_hashes(staging / "kamerkg.nq")
+    if ghash is None:
+        ghash = graph_hashes(quads) if quads is not None else nquads_graph_hashes(staging / "kamerkg.nq")
+    ghash = dict(sorted(ghash.items()))
     prefix = f"{s.ids}graph/"
     dhash = {d: ghash.get(prefix + d, "") for d in documents}
     prev = previous.manifest or {}

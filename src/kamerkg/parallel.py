@@ -172,10 +172,13 @@ class _Worker:
 _STATE: dict[str, Any] = {}
 
 
-def _worker(s: Settings) -> _Worker:
+def _worker(s: Settings, fp: str) -> _Worker:
+    """This process's worker state, made again when the settings or anything the fingerprint covers
+    (code, ontology, shapes, registers, curated files) changed since it was made."""
     w = _STATE.get("w")
-    if w is None or w.s != s:
+    if w is None or w.s != s or _STATE.get("fp") != fp:
         w = _STATE["w"] = _Worker(s)
+        _STATE["fp"] = fp
     return w
 
 
@@ -183,7 +186,7 @@ def _run_chunk(
     s: Settings, cache_root: str, fp: str, paths: list[str]
 ) -> tuple[list[dict[str, Any]], dict[str, float]]:
     """Process ``paths`` (in a worker): write cache entries, return their metadata and stage times."""
-    w = _worker(s)
+    w = _worker(s, fp)
     before = dict(w.t)
     cache = Cache(Path(cache_root))
     out = []
@@ -368,6 +371,9 @@ class Runner:
             ref_nt = _sorted_lines(ox.serialize([q.triple for q in ref], format=nt_fmt) or b"")
             header = _prefix_lines(ox.serialize(ref[:1], format=ox.RdfFormat.TRIG, prefixes=px) or b"")
             n_quads = len(ref)
+            from kamerkg.changes import graph_hashes
+
+            ghash = graph_hashes(ref)  # the change feed's content hash per graph (kamerkg.changes)
             with _Out(staging / "kamerkg.nq") as nq, _Out(staging / "kamerkg.trig") as trig, \
                     tempfile.NamedTemporaryFile(dir=staging, prefix=".nt-", delete=False) as raw:
                 trig.write(header)
@@ -378,6 +384,7 @@ class Runner:
                         trig.write(ref_trig)
                         continue
                     sec = self._sections(b.entry, ("nq", "nt", "trig"))
+                    ghash[f"{s.ids}graph/{b.doc_id}"] = hashlib.sha256(sec["nt"]).hexdigest()
                     nq.write(sec["nq"])
                     trig.write(sec["trig"])
                     raw.write(sec["nt"])
@@ -388,9 +395,7 @@ class Runner:
             n_triples = _sort_unique(Path(raw.name), staging / "kamerkg.nt")
             os.unlink(raw.name)
             t2 = time.perf_counter()
-            with open(staging / "kamerkg.ttl", "wb") as ttl:
-                ox.serialize(ox.parse(path=str(staging / "kamerkg.nt"), format=ox.RdfFormat.N_TRIPLES),
-                             output=ttl, format=ox.RdfFormat.TURTLE, prefixes=px)
+            _nt_to_turtle(staging / "kamerkg.nt", staging / "kamerkg.ttl", px, self._n_workers(len(done)))
             t3 = time.perf_counter()
             for name in ("kamerkg.nt", "kamerkg.ttl"):
                 files[name], hashes[name] = _size_sha(staging / name)
@@ -403,6 +408,7 @@ class Runner:
             t4 = time.perf_counter()
             if extras:
                 self._extras(staging, done, files)
+            change = self._changes(staging, result, files, ghash)
             t5 = time.perf_counter()
             manifest = {
                 "base": s.base,
@@ -412,6 +418,7 @@ class Runner:
                 "triples": n_triples,
                 "files": {k: {"bytes": v, "sha256": hashes.get(k) or _size_sha(staging / k)[1]}
                           for k, v in sorted(files.items())},
+                **change,  # change number, document_hashes, graph_hashes (kamerkg.changes)
             }
             _put(staging, "manifest.json", _json(manifest), files, hashes)
             _swap(staging, out)
@@ -424,6 +431,17 @@ class Runner:
                             publish_facts=t4 - t3, publish_extras=t5 - t4, publish=time.perf_counter() - t0)
         result.files = files
         result.published = True
+
+    def _changes(
+        self, staging: Path, result: Any, files: dict[str, int], ghash: dict[str, str]
+    ) -> dict[str, Any]:
+        """This build's changeset (:mod:`kamerkg.changes`) from the per-graph hashes gathered while the
+        dump was written, so the change feed does not read the whole dump back into memory."""
+        try:
+            from kamerkg.changes import record_changes
+        except ImportError:
+            return {}
+        return record_changes(self.out, staging, None, result.documents, self.s, files, ghash=ghash)
 
     def _sections(self, e: Entry, names: tuple[str, ...]) -> dict[str, bytes]:
         from kamerkg.cache import SECTIONS
@@ -500,6 +518,65 @@ def _size_sha(p: Path) -> tuple[int, str]:
             h.update(chunk)
             n += len(chunk)
     return n, h.hexdigest()
+
+
+def _subject_cuts(nt: Path, parts: int) -> list[int]:
+    """Byte offsets that split the sorted N-Triples file ``nt`` into ``parts`` pieces between subjects."""
+    size = nt.stat().st_size
+    cuts = [0]
+    with open(nt, "rb") as f:
+        for k in range(1, parts):
+            f.seek(max(cuts[-1], size * k // parts))
+            f.readline()  # to the start of a line
+            pos = f.tell()
+            first = f.readline()
+            if not first:
+                break
+            subject = first.split(b" ", 1)[0]
+            pos += len(first)
+            while line := f.readline():
+                if line.split(b" ", 1)[0] != subject:
+                    break
+                pos += len(line)
+            if pos >= size:
+                break
+            cuts.append(pos)
+    return [*cuts, size]
+
+
+def _turtle_part(nt: str, start: int, end: int, out: str, px: dict[str, str], first: bool) -> None:
+    with open(nt, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=px) or b""
+    Path(out).write_bytes(ttl if first else _strip_prefixes(ttl))
+
+
+def _nt_to_turtle(nt: Path, ttl: Path, px: dict[str, str], workers: int) -> None:
+    """``kamerkg.ttl`` from the sorted ``kamerkg.nt``. Pieces cut between subjects are written in
+    parallel; pyoxigraph writes each subject's block on its own, so the pieces joined (prefixes once)
+    are byte for byte the file written in one go."""
+    if workers < 2 or nt.stat().st_size < 32 << 20:
+        with open(ttl, "wb") as out:
+            ox.serialize(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), output=out,
+                         format=ox.RdfFormat.TURTLE, prefixes=px)
+        return
+    import multiprocessing as mp
+
+    cuts = _subject_cuts(nt, workers * 4)
+    parts = [ttl.with_name(f".{ttl.name}.{i}") for i in range(len(cuts) - 1)]
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futs = [pool.submit(_turtle_part, str(nt), a, b, str(p), px, i == 0)
+                for i, (a, b, p) in enumerate(zip(cuts, cuts[1:], parts, strict=False))]
+        for fut in futs:
+            fut.result()
+    with open(ttl, "wb") as out:
+        for p in parts:
+            with open(p, "rb") as f:
+                shutil.copyfileobj(f, out, 1 << 22)
+            p.unlink()
 
 
 def _sort_unique(src: Path, dst: Path) -> int:

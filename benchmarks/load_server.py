@@ -67,6 +67,7 @@ class Tally:
     status: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
     latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     failures: list[str] = field(default_factory=list)  # transport errors, unexpected statuses, stack traces
+    refusals: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # 503s by reason
     requests: int = 0
 
     def add(self, kind: str, status: int, seconds: float) -> None:
@@ -150,6 +151,9 @@ async def client_loop(
                 tally.failures.append(f"{kind}: {type(e).__name__}: {e}")
                 continue
             tally.add(kind, r.status_code, time.monotonic() - t0)
+            if r.status_code == 503:
+                reason = "timed out" if b"timed out" in r.content else "busy"
+                tally.refusals[kind.split(":")[0]][reason] += 1
             _check(kind, r, tally)
             if kind == "query" and r.status_code == 503:
                 await asyncio.sleep(0.05)  # the server asked to come back
@@ -225,6 +229,7 @@ async def run_load(
         "throughput_rps": round(tally.requests / took, 1),
         "status": {k: dict(sorted(v.items())) for k, v in sorted(tally.status.items())},
         "latency": lat,
+        "refusals_503": {k: dict(v) for k, v in sorted(tally.refusals.items())},
         "failures": tally.failures,
         "server_rss_mb": {"start": round(start_rss / 2**20), "peak": round(peak[0] / 2**20)},
     }

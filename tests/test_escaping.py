@@ -133,7 +133,45 @@ def test_html_page_escapes_the_text(dist: Path) -> None:
             if typ.endswith("json"):
                 json.loads(content)
             assert "alert`" not in content or typ.endswith("json"), page
-        if 'alert`x`' in "".join(p.text):
+        if "alert`x`" in "".join(p.text):
             seen = True
             assert "<script>alert" not in html, page
     assert seen, "the hostile text shows on no page"
+
+
+def test_sparql_results_from_the_server_keep_the_literal(dist: Path) -> None:
+    """The endpoint's JSON, XML, CSV and TSV results carry the hostile literal intact."""
+    import csv
+    import io
+    import xml.etree.ElementTree as ET
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import httpx
+    from load_server import start_server, stop_server
+
+    reference = {x for x in _oxi_literals(dist / "kamerkg.nq", ox.RdfFormat.N_QUADS) if "<script>" in x}
+    q = 'SELECT DISTINCT ?o { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), "<script>")) }'
+    proc, url = start_server(dist)
+    try:
+        with httpx.Client(base_url=url, timeout=30) as c:
+
+            def get(accept: str) -> httpx.Response:
+                r = c.get("/sparql", params={"query": q}, headers={"Accept": accept})
+                assert r.status_code == 200, r.text
+                assert r.headers.get("x-content-type-options") == "nosniff"
+                return r
+
+            js = {
+                b["o"]["value"] for b in get("application/sparql-results+json").json()["results"]["bindings"]
+            }
+            ns = "{http://www.w3.org/2005/sparql-results#}"
+            root = ET.fromstring(get("application/sparql-results+xml").content)
+            xml = {el.text or "" for el in root.iter(f"{ns}literal")}
+            rows = list(csv.reader(io.StringIO(get("text/csv").text)))[1:]
+            csv_vals = {r[0] for r in rows if r}
+            tsv = get("text/tab-separated-values").text
+        assert js == xml == csv_vals == reference
+        for lit in reference:  # TSV writes literals in N-Triples form, escaped
+            assert str(ox.Literal(lit)).replace("\n", "\\n") in tsv or str(ox.Literal(lit)) in tsv
+    finally:
+        stop_server(proc)

@@ -173,3 +173,31 @@ def test_dates_are_real_dates_with_spans_in_the_text(text: str) -> None:
         assert (d.first is None) == (d.last is None) or d.first is not None
         if d.first and d.last:
             assert d.first <= d.last
+
+
+@given(name=st.text(min_size=1, max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_text_in_a_sparql_query_cannot_break_out(name: str) -> None:
+    """Names read from documents go into the Wikidata lookup query as escaped literals: the query
+    always parses, and the literal holds exactly the name (no SPARQL injection)."""
+    from kamerkg.linking import Entity, candidate_query
+
+    e = Entity(
+        iri="https://w3id.org/kamerkg/id/person/x",
+        types=[],
+        labels=[(name, "nl", "prefLabel")],
+        register=None,
+    )
+    q = candidate_query(e)
+    store = ox.Store()
+    store.add(
+        ox.Quad(
+            ox.NamedNode("http://www.wikidata.org/entity/Q1"),
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            ox.Literal(name, language="nl"),
+        )
+    )
+    rows = list(store.query(q))  # a SyntaxError here would be an injection
+    names = set(e.names())
+    if name in names:
+        assert any(r["text"] == ox.Literal(name, language="nl") for r in rows)

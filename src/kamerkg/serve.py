@@ -172,6 +172,7 @@ class Limits:
     # again in the slow lane (``concurrency`` slots, the whole time limit), so runaways cannot starve the rest
     fast_concurrency: int = 8
     fast_budget: float = 0.3
+    queue_wait: float = 1.0  # how long a query may wait for a fast slot before the 503
 
 
 class QueryTimeout(Exception):
@@ -507,8 +508,11 @@ class App:
 
     async def _lanes(self, args: tuple, timeout: float) -> Response:  # type: ignore[type-arg]
         fast = min(timeout, self.limits.fast_budget)
-        if not self.fast.acquire(blocking=False):
-            return _error(503, "too many queries running; try again", {"Retry-After": "2"})
+        wait_until = time.monotonic() + self.limits.queue_wait
+        while not self.fast.acquire(blocking=False):  # wait a moment for a slot (bounded), then refuse
+            if time.monotonic() >= wait_until:
+                return _error(503, "too many queries running; try again", {"Retry-After": "2"})
+            await asyncio.sleep(0.02)
         res = await self._evaluate_in_child(args, fast, self.fast, nice=5)
         if timeout <= fast or res.status_code != 503 or b"timed out" not in bytes(res.body):
             return res
@@ -546,8 +550,14 @@ class App:
         try:
             proc.start()
             send.close()
-            if not await loop.run_in_executor(None, recv.poll, timeout + 0.5):
+            ready: asyncio.Future[bool] = loop.create_future()
+            loop.add_reader(recv.fileno(), lambda: ready.done() or ready.set_result(True))
+            try:  # wait on the pipe in the loop itself: no thread per running query
+                await asyncio.wait_for(ready, timeout + 0.5)
+            except TimeoutError:
                 return _error(503, f"query timed out after {timeout:g} s")
+            finally:
+                loop.remove_reader(recv.fileno())
             status, body, raw = await loop.run_in_executor(None, recv.recv)
             res = Response(body, status_code=status)
             res.raw_headers = raw

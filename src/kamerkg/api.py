@@ -16,7 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kamerkg import rdfio
-from kamerkg.config import Settings, settings as make_settings
+from kamerkg.config import Settings
+from kamerkg.config import settings as make_settings
 from kamerkg.errors import KamerkgError, NonConformance
 from kamerkg.mapping import graph_iri, prefixes
 from kamerkg.pipeline import DocResult, process
@@ -96,7 +97,9 @@ def build(
             # a document whose graph breaks the shapes is left out, like unreadable input
             first = next(x for x in r.report.results if x.severity == "Violation")
             n = sum(x.severity == "Violation" for x in r.report.results)
-            result.errors.append(f"{f}: does not conform to the shapes ({n} violation(s); first: {first.line()})")
+            result.errors.append(
+                f"{f}: does not conform to the shapes ({n} violation(s); first: {first.line()})"
+            )
             continue
         done.append(r)
     result.documents = sorted(r.doc_id for r in done)
@@ -160,7 +163,10 @@ def publish(done: list[DocResult], s: Settings, out: Path, result: BuildResult) 
             "graphs": sorted({q.graph_name.value for q in quads}),  # type: ignore[union-attr]
             "quads": len(quads),
             "triples": len(triples),
-            "files": {k: {"bytes": v, "sha256": hashlib.sha256((staging / k).read_bytes()).hexdigest()} for k, v in sorted(files.items())},
+            "files": {
+                k: {"bytes": v, "sha256": hashlib.sha256((staging / k).read_bytes()).hexdigest()}
+                for k, v in sorted(files.items())
+            },
             **change,  # change number, document_hashes, graph_hashes
         }
         _write(staging / "manifest.json", _json(manifest), files, staging)

@@ -77,8 +77,12 @@ def _term(t: object) -> str | None:
 
 
 def run_local(store: ox.Store, text: str) -> Result:
+    """Run a query on an embedded store: on its default graph when that holds the deduplicated union
+    (:func:`kamerkg.store.open_store`), else on the union view of its named graphs."""
+    from kamerkg.store import has_default_graph
+
     try:
-        res = store.query(text, use_default_graph_as_union=True)
+        res = store.query(text, use_default_graph_as_union=not has_default_graph(store))
     except SyntaxError as e:
         raise KamerkgError(f"query syntax error: {e}") from None
     if isinstance(res, ox.QuerySolutions):
@@ -105,7 +109,8 @@ def run_endpoint(endpoint: str, text: str, timeout: int = 60) -> Result:
     try:
         data = sw.queryAndConvert()
     except Exception as e:
-        raise KamerkgError(f"{endpoint}: query failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from None
+        first = str(e).splitlines()[0] if str(e) else ""
+        raise KamerkgError(f"{endpoint}: query failed: {type(e).__name__}: {first}") from None
     if "boolean" in data:  # type: ignore[operator]
         return Result(["boolean"], [[str(data["boolean"]).lower()]])  # type: ignore[index]
     cols = list(data["head"]["vars"])  # type: ignore[index]

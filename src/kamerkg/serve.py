@@ -43,7 +43,7 @@ from kamerkg.config import Settings
 from kamerkg.config import settings as make_settings
 from kamerkg.errors import KamerkgError
 from kamerkg.queries import load_queries
-from kamerkg.store import open_store
+from kamerkg.store import has_default_graph, open_store
 
 # RDF variants of a resource page: extension -> media type (HTML first: it wins a tie such as */*)
 RDF_VARIANTS = {
@@ -272,6 +272,7 @@ class App:
         self.s = s
         self.limits = limits or Limits()
         self.store = open_store(self.dist)
+        self.union_in_default = has_default_graph(self.store)
         self.slots = threading.BoundedSemaphore(self.limits.concurrency)
         self.fast = threading.BoundedSemaphore(self.limits.fast_concurrency)
         try:
@@ -584,7 +585,7 @@ class App:
             kw: dict[str, object] = {}
             if default_graphs:
                 kw["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-            else:
+            elif not self.union_in_default:
                 kw["use_default_graph_as_union"] = True
             if named_graphs:
                 kw["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS
 
 from kamerkg.config import Settings
 from kamerkg.extract.citations import cited_id
-from kamerkg.link import Linked, meeting_key, slug
+from kamerkg.link import Linked, slug
 from kamerkg.model import Evidence
 from kamerkg.registers import Registers
 
@@ -139,7 +139,9 @@ class _Builder:
             return
         self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
 
-    def evidence(self, subject: URIRef, ev: Evidence, prop: URIRef | None = None, body: URIRef | None = None) -> URIRef:
+    def evidence(
+        self, subject: URIRef, ev: Evidence, prop: URIRef | None = None, body: URIRef | None = None
+    ) -> URIRef:
         self.n_ev += 1
         e = URIRef(f"{self.doc}/evidence/{self.n_ev}")
         K = self.K
@@ -256,7 +258,9 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
     for mk in sorted(linked.minted):
         mi = linked.minted[mk]
         e = b.iri(mk)
-        typ = {"person": FOAF.Person, "place": SCHEMA.Place, "organisation": ORG.Organization, "post": ORG.Post}.get(mi.kind)
+        typ = {
+            "person": FOAF.Person, "place": SCHEMA.Place, "organisation": ORG.Organization, "post": ORG.Post
+        }.get(mi.kind)
         if typ is not None:
             g.add((e, RDF.type, typ))
         g.add((e, SKOS.prefLabel, Literal(mi.label, lang="nl")))

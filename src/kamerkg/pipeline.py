@@ -50,5 +50,6 @@ def process(path: Path, settings: Settings, reg: Registers | None = None, valida
             data.add(t)
         for t in reg.graph:
             data.add(t)
-        report = validate_graph(data, load_shapes(settings.ontology_dir), load_ontology(settings.ontology_dir))
+        shapes, ontology = load_shapes(settings.ontology_dir), load_ontology(settings.ontology_dir)
+        report = validate_graph(data, shapes, ontology)
     return DocResult(path=Path(path), doc_id=ex.identifier.value, graph=g, linked=linked, report=report)

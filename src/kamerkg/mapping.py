@@ -85,6 +85,13 @@ def prefixes(settings: Settings) -> dict[str, str]:
     return {k: v for k, v in p.items() if v}
 
 
+def turtle_prefixes(settings: Settings) -> dict[str, str]:
+    """Prefixes for Turtle and TriG: no ``kid`` for instance IRIs, whose paths hold slashes that a prefixed
+    name can only carry escaped (``kid:org\\/navo``); written in full they stay readable. (JSON-LD CURIEs
+    may hold slashes, so the JSON-LD context keeps ``kid``.)"""
+    return {k: v for k, v in prefixes(settings).items() if k != "kid"}
+
+
 def graph_iri(settings: Settings, doc_id: str) -> URIRef:
     return URIRef(f"{settings.ids}graph/{doc_id}")
 

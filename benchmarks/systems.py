@@ -70,17 +70,21 @@ def timed_queries(
     ctx = mp.get_context("fork")
     out: dict[str, Any] = {}
     rows: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
     for name, text in queries.items():
         recv, send = ctx.Pipe(duplex=False)
 
         def child(text: str = text, send: Any = send) -> None:
             start = time.perf_counter()
-            for i in range(repeat):
-                t = time.perf_counter()
-                n = run(text)
-                send.send(((time.perf_counter() - t) * 1000, n))
-                if i > 0 and time.perf_counter() - start > budget / 2:
-                    break
+            try:
+                for i in range(repeat):
+                    t = time.perf_counter()
+                    n = run(text)
+                    send.send(((time.perf_counter() - t) * 1000, n))
+                    if i > 0 and time.perf_counter() - start > budget / 2:
+                        break
+            except Exception as e:  # reported, not hidden as a timeout
+                send.send(("error", f"{type(e).__name__}: {e}"[:300]))
             send.send(None)
 
         proc = ctx.Process(target=child)
@@ -95,6 +99,9 @@ def timed_queries(
             msg = recv.recv()
             if msg is None:
                 break
+            if msg[0] == "error":
+                errors[name] = msg[1]
+                continue
             samples.append(msg[0])
             n_rows = msg[1]
         if proc.is_alive():
@@ -104,6 +111,8 @@ def timed_queries(
             out[name] = {**_percentiles(samples), "runs": len(samples), "timed_out": len(samples) < repeat}
         else:
             out[name] = {"p50": None, "p95": None, "runs": 0, "timed_out": True, "budget_s": budget}
+        if name in errors:
+            out[name]["error"] = errors[name]
         rows[name] = n_rows
     return {"query_ms": out, "query_rows": rows}
 

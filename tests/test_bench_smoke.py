@@ -39,8 +39,12 @@ def test_harness_writes_the_json_table_and_plot(tmp_path: Path) -> None:
     queries = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
     for system in ("kamerkg", "baseline"):
         assert sorted(run[system]["query_ms"]) == queries
-        for q in run[system]["query_ms"].values():
-            assert 0 <= q["p50"] <= q["p95"]
+        for name, q in run[system]["query_ms"].items():
+            assert "error" not in q, (system, name, q["error"])
+            if q["p50"] is None:  # did not finish within the time budget (a slow engine, a busy machine)
+                assert q["timed_out"]
+            else:
+                assert 0 <= q["p50"] <= q["p95"]
     assert run["kamerkg"]["dump_bytes"]["kamerkg.nq"] > 0
     assert (out / "table.txt").read_text(encoding="utf-8").count("kamerkg") >= 1
     assert (out / "scale.png").exists() or (out / "scale.svg").exists()

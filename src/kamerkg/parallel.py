@@ -58,7 +58,7 @@ class _Worker:
 
     def __init__(self, s: Settings) -> None:
         from kamerkg.api import _reference_quads
-        from kamerkg.mapping import prefixes
+        from kamerkg.mapping import turtle_prefixes
         from kamerkg.registers import load_registers
         from kamerkg.shaclcheck import Checker, compile_shapes
         from kamerkg.validate import load_ontology, load_shapes
@@ -70,7 +70,7 @@ class _Worker:
         compiled = None if os.environ.get("KAMERKG_SHACL") == "pyshacl" else compile_shapes(self.shapes)
         self.checker = Checker(compiled, [*self.reg.graph, *self.onto]) if compiled is not None else None
         self.ref_quads = _reference_quads(s)
-        self.px = prefixes(s)
+        self.px = turtle_prefixes(s)
         self.terms: dict[URIRef, str] = {}
         self.store = ox.Store()  # the reference graph, plus the document being built (fact sheet)
         self.store.bulk_extend(self.ref_quads)
@@ -151,7 +151,7 @@ class _Worker:
             self.store.bulk_extend(self.ref_quads)
             self.terms.clear()
         store = self.store
-        store.bulk_extend(quads)
+        store.extend(quads)  # extend: a third of bulk_extend's time for one document's quads
         facts = _json(fact_sheet(store, doc_id, self.s))
         if quads:
             store.remove_graph(quads[0].graph_name)
@@ -347,7 +347,7 @@ class Runner:
     def publish(self, done: list[Built], result: Any, extras: bool = True) -> None:
         """Write the publication into a staging folder next to ``out`` and swap it in."""
         from kamerkg.api import _reference_quads, _swap
-        from kamerkg.mapping import prefixes
+        from kamerkg.mapping import turtle_prefixes
 
         t0 = time.perf_counter()
         s, out = self.s, self.out
@@ -359,7 +359,7 @@ class Runner:
         files: dict[str, int] = {}
         hashes: dict[str, str] = {}
         try:
-            px = prefixes(s)
+            px = turtle_prefixes(s)  # Turtle and TriG: no kid: (instance IRIs stay readable in full)
             ref = rdfio_sorted(_reference_quads(s))
             ref_graph = f"{s.ids}graph/reference"
             order: list[tuple[str, Built | None]] = [(ref_graph, None)]
@@ -549,8 +549,12 @@ def _turtle_part(nt: str, start: int, end: int, out: str, px: dict[str, str], fi
         f.seek(start)
         data = f.read(end - start)
     triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-    ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=px) or b""
-    Path(out).write_bytes(ttl if first else _strip_prefixes(ttl))
+    with open(out, "wb") as f:
+        if first:
+            ox.serialize(triples, output=f, format=ox.RdfFormat.TURTLE, prefixes=px)
+        else:  # the prefix lines once, in the first piece
+            ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=px) or b""
+            f.write(_strip_prefixes(ttl))
 
 
 def _nt_to_turtle(nt: Path, ttl: Path, px: dict[str, str], workers: int) -> None:
@@ -564,7 +568,7 @@ def _nt_to_turtle(nt: Path, ttl: Path, px: dict[str, str], workers: int) -> None
         return
     import multiprocessing as mp
 
-    cuts = _subject_cuts(nt, workers * 4)
+    cuts = _subject_cuts(nt, max(workers * 4, nt.stat().st_size // (48 << 20)))  # pieces of <= ~48 MB
     parts = [ttl.with_name(f".{ttl.name}.{i}") for i in range(len(cuts) - 1)]
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:

@@ -408,8 +408,9 @@ class Runner:
             t4 = time.perf_counter()
             if extras:
                 self._extras(staging, done, files)
-            change = self._changes(staging, result, files, ghash)
             t5 = time.perf_counter()
+            change = self._changes(staging, result, files, ghash)
+            t6 = time.perf_counter()
             manifest = {
                 "base": s.base,
                 "documents": result.documents,
@@ -428,7 +429,8 @@ class Runner:
         finally:
             self.close()
         self.timings.update(publish_nq_trig=t1 - t0, publish_nt_sort=t2 - t1, publish_ttl=t3 - t2,
-                            publish_facts=t4 - t3, publish_extras=t5 - t4, publish=time.perf_counter() - t0)
+                            publish_facts=t4 - t3, publish_extras=t5 - t4, publish_changes=t6 - t5,
+                            publish=time.perf_counter() - t0)
         result.files = files
         result.published = True
 

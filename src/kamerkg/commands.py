@@ -17,6 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("sources", nargs="*", help="files or folders (default: data/sources)")
     p.add_argument("--out", default="dist", help="output folder (default: dist)")
     p.add_argument("--quiet", action="store_true", help="do not print the answers of the ready-made queries")
+    p.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
+    p.add_argument("--no-cache", action="store_true", help="rebuild every document (ignore .kamerkg-cache/)")
+    p.add_argument("--no-extras", action="store_true", help="dumps only: no site, JSON-LD, VoID or pages")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="validate a built dataset against the SHACL shapes")
@@ -38,7 +41,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    res = api.build(args.sources or None, out=Path(args.out), base=args.base, progress=sys.stderr.isatty())
+    res = api.build(
+        args.sources or None,
+        out=Path(args.out),
+        base=args.base,
+        progress=sys.stderr.isatty(),
+        workers=args.workers,
+        cache=not args.no_cache,
+        extras=not args.no_extras,
+    )
     for e in res.errors:
         print(f"kamerkg: error: {e}", file=sys.stderr)
     for r in res.report.results:

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -19,12 +17,12 @@ from kamerkg import rdfio
 from kamerkg.config import Settings
 from kamerkg.config import settings as make_settings
 from kamerkg.errors import KamerkgError, NonConformance
-from kamerkg.mapping import graph_iri, prefixes
-from kamerkg.pipeline import DocResult, process
+from kamerkg.mapping import graph_iri
+from kamerkg.pipeline import process
 from kamerkg.queries import Result, load_queries, resolve, run_endpoint, run_local
 from kamerkg.registers import load_registers
 from kamerkg.sources import iter_source_files
-from kamerkg.store import open_store, store_from_nquads
+from kamerkg.store import open_store
 from kamerkg.validate import Report, load_ontology, load_shapes, validate_graph
 
 
@@ -46,12 +44,6 @@ class BuildResult:
 def _reference_quads(s: Settings) -> list[ox.Quad]:
     reg = load_registers(s)
     return rdfio.graph_quads(reg.graph, f"{s.ids}graph/reference")
-
-
-def _write(path: Path, data: bytes, files: dict[str, int], root: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    files[str(path.relative_to(root))] = len(data)
 
 
 def build(
@@ -112,74 +104,6 @@ def build(
     runner.publish(done, result, extras=extras)
     complete_feed(out, previous, result.documents, s)
     return result
-
-
-def _progress(items: list[Path], enabled: bool):  # type: ignore[no-untyped-def]
-    if not enabled or len(items) < 50:
-        yield from items
-        return
-    from rich.progress import track
-
-    yield from track(items, description="building")
-
-
-def publish(done: list[DocResult], s: Settings, out: Path, result: BuildResult) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    files: dict[str, int] = {}
-    try:
-        quads = _reference_quads(s)
-        for r in sorted(done, key=lambda r: r.doc_id):
-            quads.extend(rdfio.graph_quads(r.graph, str(graph_iri(s, r.doc_id))))
-        quads = rdfio.sort_quads(quads)
-        triples = rdfio.union_triples(quads)
-        px = prefixes(s)
-        _write(staging / "kamerkg.nq", rdfio.serialize(quads, ox.RdfFormat.N_QUADS), files, staging)
-        _write(staging / "kamerkg.trig", rdfio.serialize(quads, ox.RdfFormat.TRIG, px), files, staging)
-        _write(staging / "kamerkg.nt", rdfio.serialize(triples, ox.RdfFormat.N_TRIPLES), files, staging)
-        _write(staging / "kamerkg.ttl", rdfio.serialize(triples, ox.RdfFormat.TURTLE, px), files, staging)
-        for name in ("kamerkg.ttl", "shapes.ttl"):
-            _write(staging / "ontology" / name, (s.ontology_dir / name).read_bytes(), files, staging)
-        store = store_from_nquads((staging / "kamerkg.nq").read_bytes())
-        from kamerkg.facts import fact_sheet
-
-        for r in done:
-            sheet = fact_sheet(store, r.doc_id, s)
-            _write(staging / "facts" / f"{r.doc_id}.json", _json(sheet), files, staging)
-        lines = [res.line() for res in result.report.results] or ["conforms: no violations, no warnings"]
-        _write(staging / "validation.txt", ("\n".join(lines) + "\n").encode(), files, staging)
-        from kamerkg.publish import publish_extras  # JSON-LD, void.ttl, ontology HTML, site/ (issue 8)
-
-        publish_extras(staging, quads, triples, done, s, files)
-        from kamerkg.changes import record_changes  # change feed since the previous build (issue 4)
-
-        change = record_changes(out, staging, quads, result.documents, s, files)
-        manifest = {
-            "base": s.base,
-            "documents": result.documents,
-            "graphs": sorted({q.graph_name.value for q in quads}),  # type: ignore[union-attr]
-            "quads": len(quads),
-            "triples": len(triples),
-            "files": {
-                k: {"bytes": v, "sha256": hashlib.sha256((staging / k).read_bytes()).hexdigest()}
-                for k, v in sorted(files.items())
-            },
-            **change,  # change number, document_hashes, graph_hashes
-        }
-        _write(staging / "manifest.json", _json(manifest), files, staging)
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    result.files = files
-    result.published = True
-
-
-def _json(obj: object) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()
 
 
 def _exchange(a: Path, b: Path) -> bool:

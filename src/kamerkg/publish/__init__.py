@@ -1,7 +1,7 @@
 """Publishing beyond the dumps: what a linked-data publisher offers next to its data.
 
-``publish_extras(...)`` is called by :func:`kamerkg.api.publish` with the staging folder, just before the
-manifest is written and the folder is swapped into place. It writes:
+``publish_extras(...)`` is called by :meth:`kamerkg.parallel.Runner.publish` with the staging folder, just
+before the manifest is written and the folder is swapped into place. It writes:
 
 * ``context.jsonld`` and ``kamerkg.jsonld`` (JSON-LD, a named graph per document, compact keys);
 * ``sources/<doc-id>.txt``: the source text each document's character offsets point into;

@@ -231,3 +231,25 @@ def test_shapes_check_agrees_with_pyshacl_on_planted_violations(name: str) -> No
         assert checker.flags(triples) == bool(report.results), (path.name, name, lines)
         if name != "none":
             assert report.results, (path.name, name, "the planted violation was not one")
+
+
+def test_changed_metadata_beside_an_edition_is_rebuilt(tmp_path: Path) -> None:
+    """The cache key covers the files a source depends on: metadata.xml changed alone reaches the graph."""
+    import shutil
+
+    src = Path(__file__).parent / "fixtures" / "oep" / "frbr" / "officielepublicaties" / "kst" / "32545"
+    tree = tmp_path / "kst"
+    shutil.copytree(src, tree)
+    xml = next(tree.rglob("xml/*.xml"))
+    out = tmp_path / "dist"
+    first = build([xml], out=out, extras=False)
+    assert first.published, first.errors
+    assert "Wet- en regelgeving financi" in (out / "kamerkg.nq").read_text(encoding="utf-8")
+    meta = next(tree.rglob("metadata/metadata.xml"))
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("Wet- en regelgeving financi", "Gewijzigde titel financi"),
+        encoding="utf-8",
+    )
+    again = build([xml], out=out, extras=False)
+    assert again.timings["docs_built"] == 1
+    assert "Gewijzigde titel financi" in (out / "kamerkg.nq").read_text(encoding="utf-8")

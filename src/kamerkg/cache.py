@@ -55,10 +55,20 @@ def fingerprint(s: Settings) -> str:
 
 
 def doc_key(fp: str, path: Path, data: bytes) -> str:
+    """The cache key of one source: the code/resource fingerprint, its name and bytes, and the bytes of the
+    files beside it that its graph depends on (metadata.xml of an official edition)."""
+    from kamerkg.official.files import dependencies
+
     h = hashlib.sha256()
     h.update(fp.encode())
     h.update(b"\0" + path.name.encode() + b"\0")
     h.update(data)
+    for dep in dependencies(path):
+        h.update(b"\0" + dep.name.encode() + b"\0")
+        try:
+            h.update(dep.read_bytes())
+        except OSError:
+            h.update(b"unreadable")
     return h.hexdigest()
 
 

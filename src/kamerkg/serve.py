@@ -648,29 +648,11 @@ class App:
         return out, False
 
     def _results_format(self, fmt: str | None, accept: str | None) -> str | Response:
-        try:
-            f = _fmt_param(fmt, SPARQL_RESULTS, SPARQL_RESULT_ALIASES)
-        except ValueError as e:
-            return _error(400, f"unknown results format {e}; use one of: {', '.join(SPARQL_RESULTS)}")
-        if f:
-            return f
-        if not accept or accept.strip() in ("*/*", ""):
-            return "json"
-        chosen = negotiate(accept, SPARQL_RESULTS, SPARQL_RESULT_ALIASES)
-        return chosen or _error(406, "results available as: " + ", ".join(SPARQL_RESULTS.values()))
+        return _choose(fmt, accept, SPARQL_RESULTS, SPARQL_RESULT_ALIASES, "json", "results")
 
     def _graph_format(self, fmt: str | None, accept: str | None) -> str | Response:
         offers = {k: v[0] for k, v in GRAPH_RESULTS.items()}
-        try:
-            f = _fmt_param(fmt, offers, ALIASES)
-        except ValueError as e:
-            return _error(400, f"unknown RDF format {e}; use one of: {', '.join(offers)}")
-        if f:
-            return f
-        if not accept or accept.strip() in ("*/*", ""):
-            return "ttl"
-        chosen = negotiate(accept, offers, ALIASES)
-        return chosen or _error(406, "graph results available as: " + ", ".join(offers.values()))
+        return _choose(fmt, accept, offers, ALIASES, "ttl", "RDF")
 
     def routes(self) -> list[Route]:
         return [
@@ -818,3 +800,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
     return 0
+
+
+def _choose(
+    fmt: str | None,
+    accept: str | None,
+    offers: dict[str, str],
+    aliases: dict[str, str],
+    default: str,
+    what: str,
+) -> str | Response:
+    """The format a client asked for: ``?format=`` first, then Accept, else ``default``; 400/406 otherwise."""
+    try:
+        f = _fmt_param(fmt, offers, aliases)
+    except ValueError as e:
+        return _error(400, f"unknown {what} format {e}; use one of: {', '.join(offers)}")
+    if f:
+        return f
+    if not accept or accept.strip() in ("*/*", ""):
+        return default
+    chosen = negotiate(accept, offers, aliases)
+    return chosen or _error(406, f"{what} results available as: " + ", ".join(offers.values()))

@@ -6,8 +6,6 @@ seed build; the tests talk HTTP to it with httpx.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -34,48 +32,9 @@ RDF_TYPES = {
 }
 
 
-def start_server(dist: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    """Start ``kamerkg serve`` on a free loopback port; return the process and its base URL."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "kamerkg",
-        "serve",
-        "--dist",
-        str(dist),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        *extra,
-    ]
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ}
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()  # "kamerkg: serving DIST/ at http://127.0.0.1:PORT/ (...)"
-    if "http://" not in line:
-        proc.kill()
-        raise AssertionError(f"server did not start: {line!r} {proc.stderr.read() if proc.stderr else ''}")
-    url = line.split(" at ", 1)[1].split(" ", 1)[0]
-    for _ in range(100):  # bounded: up to 10 s
-        try:
-            if httpx.get(url + "static/style.css", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("server did not answer")
-
-
-def stop_server(proc: subprocess.Popen[str]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+# one way to start and stop the server, shared with the load test in benchmarks/
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from load_server import start_server, stop_server  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kamerkg import load as kload
+# tests/ is not a package: pytest puts it on sys.path, so its helper modules import by name
+from stores import ROOT, build_dataset, embedded_answers, remote_answers, start_oxigraph
+from test_linking import load_wikidata_fixture
 
-try:
-    from tests.stores import ROOT, build_dataset, embedded_answers, remote_answers, start_oxigraph
-    from tests.test_linking import load_wikidata_fixture
-except ImportError:  # tests/ is not a package
-    from stores import ROOT, build_dataset, embedded_answers, remote_answers, start_oxigraph  # type: ignore[no-redef]
-    from test_linking import load_wikidata_fixture  # type: ignore[no-redef]
+from kamerkg import load as kload
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 FEDERATED = sorted((ROOT / "queries" / "federated").glob("*.rq"))

@@ -13,12 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kamerkg import linking
+# tests/ is not a package: pytest puts it on sys.path, so its helper modules import by name
+from stores import FIXTURES, ROOT, fixture_dataset, start_oxigraph
 
-try:
-    from tests.stores import FIXTURES, ROOT, fixture_dataset, start_oxigraph
-except ImportError:  # tests/ is not a package
-    from stores import FIXTURES, ROOT, fixture_dataset, start_oxigraph  # type: ignore[no-redef]
+from kamerkg import linking
 
 WD = "http://www.wikidata.org/entity/"
 ID = "https://w3id.org/kamerkg/id/"

@@ -18,40 +18,24 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kamerkg import load as kload
+# tests/ is not a package: pytest puts it on sys.path, so its helper modules import by name
+from stores import (
+    GRAPH_BASE,
+    ROOT,
+    Rows,
+    build_dataset,
+    count_triples,
+    dataset_graphs,
+    embedded_answers,
+    free_port,
+    min_max_columns,
+    need_binary,
+    remote_answers,
+    start_oxigraph,
+    start_virtuoso,
+)
 
-try:
-    from tests.stores import (
-        GRAPH_BASE,
-        ROOT,
-        Rows,
-        build_dataset,
-        count_triples,
-        dataset_graphs,
-        embedded_answers,
-        free_port,
-        min_max_columns,
-        need_binary,
-        remote_answers,
-        start_oxigraph,
-        start_virtuoso,
-    )
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from stores import (  # type: ignore[no-redef]
-        GRAPH_BASE,
-        ROOT,
-        Rows,
-        build_dataset,
-        count_triples,
-        dataset_graphs,
-        embedded_answers,
-        free_port,
-        min_max_columns,
-        need_binary,
-        remote_answers,
-        start_oxigraph,
-        start_virtuoso,
-    )
+from kamerkg import load as kload
 
 FIXTURE_QUERIES = Path(__file__).resolve().parent / "fixtures" / "stores" / "queries"
 STORES = ["oxigraph", "virtuoso"]

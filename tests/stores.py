@@ -475,7 +475,6 @@ _GROUP_CONCAT = re.compile(
     r"\s*AS\s*\?(\w+)",
     re.IGNORECASE,
 )
-_MIN_MAX = re.compile(r"\b(?:MIN|MAX)\s*\((?:[^()]|\([^()]*\))*\)\s*AS\s*\?(\w+)", re.IGNORECASE)
 
 
 def strip_comments(query: str) -> str:
@@ -493,10 +492,6 @@ def group_concat_separators(query: str) -> dict[str, str]:
         m.group(3): m.group(1) if m.group(1) is not None else (m.group(2) or " ")
         for m in _GROUP_CONCAT.finditer(query)
     }
-
-
-def min_max_columns(query: str) -> set[str]:
-    return {m.group(1) for m in _MIN_MAX.finditer(query)}
 
 
 def sep_sorted(value: str, sep: str) -> str:

@@ -22,13 +22,11 @@ import pytest
 from stores import (
     GRAPH_BASE,
     ROOT,
-    Rows,
     build_dataset,
     count_triples,
     dataset_graphs,
     embedded_answers,
     free_port,
-    min_max_columns,
     need_binary,
     remote_answers,
     start_oxigraph,
@@ -170,35 +168,11 @@ def test_query_answers_agree_with_embedded_store(
         return
     assert not isinstance(got, bool)
     assert got[0] == expected[0], "projected variables differ"
-    if got[1] != expected[1] and target.name == "virtuoso":
-        known_virtuoso_min_defect(query, expected, got)
     missing = sorted(set(expected[1]) - set(got[1]))[:5]
     extra = sorted(set(got[1]) - set(expected[1]))[:5]
     assert got[1] == expected[1], (
         f"{target.name} differs on {query_file.name}: missing {missing}, extra {extra}"
     )
-
-
-def known_virtuoso_min_defect(
-    query: str, expected: tuple[list[str], Rows], got: tuple[list[str], Rows]
-) -> None:
-    """xfail when the answers differ only in MIN()/MAX() columns: Virtuoso 7.2.5's MIN over strings is wrong.
-
-    Measured here: MIN over the strings "NATO", "NAVO", "Navo" gives "" without GROUP BY and "NAVO" with
-    one (MAX is right; MIN(STR(?x)) is right). Write MIN(STR(?x)) in a query meant to be portable.
-    """
-    cols = [expected[0].index(c) for c in min_max_columns(query) if c in expected[0]]
-    if not cols:
-        return
-
-    def masked(rows: Rows) -> list[tuple[str, ...]]:
-        return sorted(tuple("" if i in cols else v for i, v in enumerate(r)) for r in rows)
-
-    if masked(expected[1]) == masked(got[1]):
-        pytest.xfail(
-            "Virtuoso 7.2.5 computes MIN() over strings wrongly; the answers agree apart from "
-            f"column(s) {', '.join(expected[0][i] for i in cols)} (use MIN(STR(?x)) to be portable)"
-        )
 
 
 def test_fixture_queries_return_rows(embedded: ox.Store) -> None:

@@ -152,3 +152,20 @@ def test_configurable_base_iri(tmp_path: Path) -> None:
     nq = (tmp_path / "d" / "kamerkg.nq").read_text(encoding="utf-8")
     assert "<https://example.org/kg/id/doc/kst-28676-339>" in nq
     assert "https://w3id.org/kamerkg/id/" not in nq
+
+
+def test_dist_does_not_depend_on_where_sources_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A partial copy's warning goes into validation.txt naming the file, not the folder it was read from."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1586390400")
+    src = HERE / "fixtures" / "corpus" / "docs" / "kst-28676-265.txt"
+    outs = []
+    for where in ("a", "b/deeper/still"):
+        d = tmp_path / where
+        d.mkdir(parents=True)
+        shutil.copy(src, d / src.name)
+        out = tmp_path / f"out-{len(outs)}"
+        assert build([d / src.name], out=out, cache=False).ok
+        outs.append(out)
+    assert "partial copy" in (outs[0] / "validation.txt").read_text(encoding="utf-8")
+    for f in sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file()):
+        assert (outs[0] / f).read_bytes() == (outs[1] / f).read_bytes(), f

@@ -161,8 +161,10 @@ class _Worker:
         self.t["serialize"] += t3 - t2
         self.t["facts"] += t4 - t3
         res = [[r.severity, r.focus, r.path, r.message, r.shape, r.value] for r in results]
-        # the document's own warnings (a partial copy, bidirectional controls: issue 7) go with its results
-        res += [["Warning", f"{self.s.ids}doc/{doc_id}", "source", w, "kamerkg:source-check", None]
+        # the document's own warnings (a partial copy, bidirectional controls: issue 7) go with its results,
+        # naming the file, not where this checkout keeps it (the cache key and dist/ do not depend on that)
+        res += [["Warning", f"{self.s.ids}doc/{doc_id}", "source", w.replace(str(path), path.name, 1),
+                 "kamerkg:source-check", None]
                 for w in linked.extraction.warnings]
         entry = Entry(key=key, path=str(path), doc_id=doc_id, results=res, quads=len(quads))  # type: ignore[arg-type]
         text = linked.extraction.doc.text.encode("utf-8")

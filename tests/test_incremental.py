@@ -100,6 +100,58 @@ def test_incremental_build_rebuilds_one_document_and_matches_clean(corpus: Path,
     assert (work / "dist" / "kamerkg.nq").read_bytes() != nq_before  # the change reached the dump
 
 
+def _nt_lines(dist: Path) -> list[bytes]:
+    return (dist / "kamerkg.nt").read_bytes().splitlines()
+
+
+def _union(dist: Path) -> set[str]:
+    import pyoxigraph as ox
+
+    quads = ox.parse(path=str(dist / "kamerkg.nq"), format=ox.RdfFormat.N_QUADS)
+    return {str(q.triple) + " ." for q in quads}
+
+
+@pytest.mark.usefixtures("fixed_fingerprint")
+def test_a_document_and_one_citing_it_give_each_triple_once_also_incrementally(tmp_path: Path) -> None:
+    """kamerkg.nt holds every triple of the graphs once, also what a document states about another
+    document of the build that the other states itself (kamerkg.dumps); incremental builds that change
+    or remove the cited document give the bytes of clean builds."""
+    src = tmp_path / "src"
+    src.mkdir()
+    citing = (SOURCES / "kst-21501-28-177.txt").read_text(encoding="utf-8")
+    assert "(Kamerstuk 21 501-28, nr. 175)" in citing
+    cited = citing.replace("21501-28-177", "21501-28-175").replace("Nr. 177 ", "Nr. 175 ")
+    (src / "kst-21501-28-177.txt").write_text(citing, encoding="utf-8")
+    (src / "kst-21501-28-175.txt").write_text(cited, encoding="utf-8")
+    (src / "kst-28676-339.txt").write_bytes((SOURCES / "kst-28676-339.txt").read_bytes())
+    work = tmp_path / "w" / "dist"
+    first = build([src], out=work, extras=False)
+    assert first.published and "kst-21501-28-175" in first.documents, first.errors
+    stated = '<https://w3id.org/kamerkg/id/doc/kst-21501-28-175> <http://purl.org/dc/terms/identifier> "kst-21501-28-175"'
+    graphs = [ln for ln in (work / "kamerkg.nq").read_text(encoding="utf-8").splitlines() if ln.startswith(stated)]
+    assert len(graphs) == 2  # both documents state it, each in its graph
+
+    def check(clean_name: str) -> None:
+        lines = _nt_lines(work)
+        assert len(lines) == len(set(lines))
+        assert {ln.decode() for ln in lines} == _union(work)
+        clean = tmp_path / clean_name / "dist"
+        assert build([src], out=clean, extras=False, cache=False).published
+        _same(work, clean)
+
+    check("c1")
+    assert sum(ln.decode().startswith(stated) for ln in _nt_lines(work)) == 1
+    (src / "kst-21501-28-175.txt").write_text(cited + "\n\nDe NAVO en de Europese Unie.\n", encoding="utf-8")
+    again = build([src], out=work, extras=False)
+    assert again.timings["docs_built"] == 1 and again.timings["dumps_spliced"] == 1
+    check("c2")
+    (src / "kst-21501-28-175.txt").unlink()
+    gone = build([src], out=work, extras=False)
+    assert gone.timings["docs_built"] == 0 and gone.timings["dumps_spliced"] == 1
+    check("c3")
+    assert sum(ln.decode().startswith(stated) for ln in _nt_lines(work)) == 1  # now from the citing graph
+
+
 def test_parallel_and_in_process_builds_are_byte_identical(corpus: Path, tmp_path: Path) -> None:
     a = build([corpus], out=tmp_path / "a" / "dist", workers=2, cache=False, extras=False)
     b = build([corpus], out=tmp_path / "b" / "dist", workers=1, cache=False, extras=False)

@@ -1,9 +1,10 @@
 """The build cache: one entry per source document, keyed by content hashes.
 
 An entry holds everything the build needs from a document: its identifier, its validation results,
-its graph as sorted N-Quads and N-Triples lines, its TriG block, its fact sheet and its text. The key is the
-SHA-256 of the source bytes and file name together with a *fingerprint* of everything the result
-depends on: the kamerkg code (``src/kamerkg/**.py``), the ontology and shapes, the registers, the
+its graph as sorted N-Quads, its TriG block, its N-Triples lines split into its own triples and the
+shared ones (see :mod:`kamerkg.dumps`), the Turtle of its own triples, its fact sheet and its text.
+The key is the SHA-256 of the source bytes and file name together with a *fingerprint* of everything
+the result depends on: the kamerkg code (``src/kamerkg/**.py``), the ontology and shapes, the registers, the
 curated statements, the fact-sheet queries, the base IRI and the versions of Python and the RDF
 libraries. Change a source and only its entry is rebuilt; change code or resources and all are.
 
@@ -23,9 +24,9 @@ from pathlib import Path
 
 from kamerkg.config import Settings
 
-SECTIONS = ("nq", "nt", "trig", "facts", "text")
+SECTIONS = ("nq", "trig", "local", "shared", "ttl", "facts", "text")
 CACHE_DIR = ".kamerkg-cache"
-FORMAT = "1"
+FORMAT = "2"
 
 
 def fingerprint(s: Settings) -> str:
@@ -82,12 +83,15 @@ class Entry:
     error: str | None = None
     results: list[list[str | None]] = field(default_factory=list)
     quads: int = 0
+    own: int = 0  # triples whose subject is the document or a node under it (kamerkg.dumps)
+    sha: str = ""  # the graph's hash for the change feed (kamerkg.changes.graph_hashes)
     lens: list[int] = field(default_factory=list)
     offset: int = 0  # where the sections start in the file
 
     def meta(self) -> dict[str, object]:
         return {"key": self.key, "path": self.path, "doc_id": self.doc_id, "error": self.error,
-                "results": self.results, "quads": self.quads, "lens": self.lens}
+                "results": self.results, "quads": self.quads, "own": self.own, "sha": self.sha,
+                "lens": self.lens}
 
 
 class Cache:

@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -39,8 +38,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from kamerkg.cache import CACHE_DIR, Cache, Entry, doc_key, fingerprint
+from kamerkg.cache import CACHE_DIR, SECTIONS, Cache, Entry, doc_key, fingerprint
 from kamerkg.config import Settings
+from kamerkg.dumps import is_own, strip_prefixes
 from kamerkg.errors import KamerkgError
 from kamerkg.facts import FactSheets
 from kamerkg.validate import Report, Result
@@ -118,7 +118,7 @@ class _Worker:
         return validate_graph(data, self.shapes, self.onto).results
 
     def run(self, path: Path, key: str) -> tuple[Entry, dict[str, bytes]]:
-        from kamerkg.mapping import graph_iri
+        from kamerkg.mapping import doc_iri, graph_iri
         from kamerkg.pipeline import map_document
 
         t0 = time.perf_counter()
@@ -139,9 +139,18 @@ class _Worker:
         lines.sort()
         nq = "".join(lines).encode("utf-8")
         cut = len(g)
-        nt = "".join(ln[:-cut] + " .\n" for ln in lines).encode("utf-8")
+        nt = [ln[:-cut] + " .\n" for ln in lines]  # stripping the same suffix keeps the order
+        own_iri = f"<{doc_iri(self.s, doc_id)}"
+        mine = [is_own(ln, own_iri) for ln in nt]
+        local = "".join(ln for ln, m in zip(nt, mine, strict=True) if m).encode("utf-8")
+        shared = "".join(ln for ln, m in zip(nt, mine, strict=True) if not m).encode("utf-8")
+        sha = hashlib.sha256("".join(nt).encode("utf-8")).hexdigest()
         quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))  # also checks the text is valid N-Quads
-        trig = _strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.px) or b"")
+        trig = strip_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.px) or b"")
+        own = [q.triple for q, m in zip(quads, mine, strict=True) if m]
+        ttl = b""
+        if own:
+            ttl = strip_prefixes(ox.serialize(own, format=ox.RdfFormat.TURTLE, prefixes=self.px) or b"")
         t3 = time.perf_counter()
         self.n_docs += 1
         if len(self.terms) > 50_000:
@@ -158,9 +167,11 @@ class _Worker:
         res += [["Warning", f"{self.s.ids}doc/{doc_id}", "source", w.replace(str(path), path.name, 1),
                  "kamerkg:source-check", None]
                 for w in linked.extraction.warnings]
-        entry = Entry(key=key, path=str(path), doc_id=doc_id, results=res, quads=len(quads))  # type: ignore[arg-type]
+        entry = Entry(key=key, path=str(path), doc_id=doc_id, results=res, quads=len(quads),  # type: ignore[arg-type]
+                      own=len(own), sha=sha)
         text = linked.extraction.doc.text.encode("utf-8")
-        return entry, {"nq": nq, "nt": nt, "trig": trig, "facts": facts, "text": text}
+        return entry, {"nq": nq, "trig": trig, "local": local, "shared": shared, "ttl": ttl, "facts": facts,
+                       "text": text}
 
 
 _STATE: dict[str, Any] = {}
@@ -198,24 +209,6 @@ def _run_chunk(
             w.t["docs_built"] += 1
         out.append({**e.meta(), "offset": e.offset})
     return out, {k: w.t[k] - before[k] for k in w.t}
-
-
-def _sorted_lines(data: bytes) -> bytes:
-    lines = data.splitlines(keepends=True)
-    lines.sort()
-    return b"".join(lines)
-
-
-def _strip_prefixes(trig: bytes) -> bytes:
-    lines = trig.splitlines(keepends=True)
-    i = 0
-    while i < len(lines) and lines[i].startswith(b"@prefix"):
-        i += 1
-    return b"".join(lines[i:])
-
-
-def _prefix_lines(trig: bytes) -> bytes:
-    return b"".join(ln for ln in trig.splitlines(keepends=True) if ln.startswith(b"@prefix"))
 
 
 def _json(obj: object) -> bytes:
@@ -340,7 +333,7 @@ class Runner:
 
     def publish(self, done: list[Built], result: Any, extras: bool = True) -> None:
         """Write the publication into a staging folder next to ``out`` and swap it in."""
-        from kamerkg.api import _reference_quads, _swap
+        from kamerkg.api import _swap
         from kamerkg.mapping import turtle_prefixes
 
         t0 = time.perf_counter()
@@ -352,54 +345,22 @@ class Runner:
         staging.mkdir()
         files: dict[str, int] = {}
         hashes: dict[str, str] = {}
+        tmp_state: Path | None = None
         try:
             px = turtle_prefixes(s)  # Turtle and TriG: no kid: (instance IRIs stay readable in full)
-            ref = rdfio_sorted(_reference_quads(s))
-            ref_graph = f"{s.ids}graph/reference"
-            order: list[tuple[str, Built | None]] = [(ref_graph, None)]
-            order += [(f"{s.ids}graph/{b.doc_id}", b) for b in done]
-            order.sort(key=lambda x: x[0])
-            ref_nq = ox.serialize(ref, format=ox.RdfFormat.N_QUADS) or b""
-            ref_trig = _strip_prefixes(ox.serialize(ref, format=ox.RdfFormat.TRIG, prefixes=px) or b"")
-            nt_fmt = ox.RdfFormat.N_TRIPLES
-            ref_nt = _sorted_lines(ox.serialize([q.triple for q in ref], format=nt_fmt) or b"")
-            header = _prefix_lines(ox.serialize(ref[:1], format=ox.RdfFormat.TRIG, prefixes=px) or b"")
-            n_quads = len(ref)
-            from kamerkg.changes import graph_hashes
-
-            ghash = graph_hashes(ref)  # the change feed's content hash per graph (kamerkg.changes)
-            with _Out(staging / "kamerkg.nq") as nq, _Out(staging / "kamerkg.trig") as trig, \
-                    tempfile.NamedTemporaryFile(dir=staging, prefix=".nt-", delete=False) as raw:
-                trig.write(header)
-                raw.write(ref_nt)
-                for _, b in order:
-                    if b is None:
-                        nq.write(ref_nq)
-                        trig.write(ref_trig)
-                        continue
-                    sec = self._sections(b.entry, ("nq", "nt", "trig"))
-                    ghash[f"{s.ids}graph/{b.doc_id}"] = hashlib.sha256(sec["nt"]).hexdigest()
-                    nq.write(sec["nq"])
-                    trig.write(sec["trig"])
-                    raw.write(sec["nt"])
-                    n_quads += b.entry.quads
-            for o in (nq, trig):
-                files[o.name], hashes[o.name] = o.size, o.sha
+            written, ghash, order = self._dumps(staging, done, px)
+            files.update(written.sizes)
+            hashes.update(written.hashes)
+            n_quads = sum(b.entry.quads for b in done) + self._ref_quads
+            n_triples = written.triples
             t1 = time.perf_counter()
-            n_triples = _sort_unique(Path(raw.name), staging / "kamerkg.nt")
-            os.unlink(raw.name)
-            t2 = time.perf_counter()
-            _nt_to_turtle(staging / "kamerkg.nt", staging / "kamerkg.ttl", px, self._n_workers(len(done)))
-            t3 = time.perf_counter()
-            for name in ("kamerkg.nt", "kamerkg.ttl"):
-                files[name], hashes[name] = _size_sha(staging / name)
             for name in ("kamerkg.ttl", "shapes.ttl"):
                 _put(staging, f"ontology/{name}", (s.ontology_dir / name).read_bytes(), files, hashes)
-            for b in done:
-                _put(staging, f"facts/{b.doc_id}.json", self.store.read(b.entry, "facts"), files, hashes)
+            self._facts(staging, done, files, hashes)
             lines = [res.line() for res in result.report.results] or ["conforms: no violations, no warnings"]
             _put(staging, "validation.txt", ("\n".join(lines) + "\n").encode(), files, hashes)
             t4 = time.perf_counter()
+            t3 = t1
             if extras:
                 self._extras(staging, done, files)
             t5 = time.perf_counter()
@@ -408,7 +369,7 @@ class Runner:
             manifest = {
                 "base": s.base,
                 "documents": result.documents,
-                "graphs": [g for g, _ in order],
+                "graphs": order,
                 "quads": n_quads,
                 "triples": n_triples,
                 "files": {k: {"bytes": v, "sha256": hashes.get(k) or _size_sha(staging / k)[1]}
@@ -416,17 +377,107 @@ class Runner:
                 **change,  # change number, document_hashes, graph_hashes (kamerkg.changes)
             }
             _put(staging, "manifest.json", _json(manifest), files, hashes)
+            self._state.manifest_sha = hashes["manifest.json"]
+            tmp_state = self._save_state() if self._tmp_cache is None else None
             _swap(staging, out)
+            if tmp_state is not None:
+                os.replace(tmp_state, self._state_path)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
+            if tmp_state is not None:
+                tmp_state.unlink(missing_ok=True)
             raise
         finally:
             self.close()
-        self.timings.update(publish_nq_trig=t1 - t0, publish_nt_sort=t2 - t1, publish_ttl=t3 - t2,
-                            publish_facts=t4 - t3, publish_extras=t5 - t4, publish_changes=t6 - t5,
-                            publish=time.perf_counter() - t0)
+        self.timings.update(publish_dumps=t1 - t0, publish_facts=t4 - t3, publish_extras=t5 - t4,
+                            publish_changes=t6 - t5, publish=time.perf_counter() - t0)
         result.files = files
         result.published = True
+
+    def _dumps(
+        self, staging: Path, done: list[Built], px: dict[str, str]
+    ) -> tuple[Any, dict[str, str], list[str]]:
+        """The four dumps (:mod:`kamerkg.dumps`), spliced from the previous publication where it is the one
+        this cache last wrote; the graph hashes for the change feed; the graphs in order."""
+        from kamerkg.api import _reference_quads
+        from kamerkg.changes import graph_hashes
+        from kamerkg.dumps import Part, load_state, prefix_lines, state_path, strip_prefixes, write_dumps
+        from kamerkg.rdfio import sort_quads
+
+        s = self.s
+        ref = sort_quads(_reference_quads(s))
+        self._ref_quads = len(ref)
+        ref_nq = ox.serialize(ref, format=ox.RdfFormat.N_QUADS) or b""
+        ref_trig = strip_prefixes(ox.serialize(ref, format=ox.RdfFormat.TRIG, prefixes=px) or b"")
+        ref_nt = b"".join(sorted((ox.serialize([q.triple for q in ref], format=ox.RdfFormat.N_TRIPLES)
+                                  or b"").splitlines(keepends=True)))
+        header = prefix_lines(ox.serialize(ref[:1], format=ox.RdfFormat.TRIG, prefixes=px) or b"")
+        ref_blocks = {"nq": ref_nq, "trig": ref_trig, "local": b"", "ttl": b"", "shared": ref_nt}
+        ref_graph = f"{s.ids}graph/reference"
+        ref_key = "reference:" + hashlib.sha256(ref_nq + ref_trig).hexdigest()
+        ghash = graph_hashes(ref)  # the change feed's content hash per graph (kamerkg.changes)
+        parts = [Part(ref_graph, None, ref_key, (len(ref_nq), len(ref_trig), 0, 0))]
+        entries: dict[str, Entry] = {}
+        for b in done:
+            e = b.entry
+            ln = dict(zip(SECTIONS, e.lens, strict=True))
+            parts.append(Part(f"{s.ids}graph/{b.doc_id}", b.doc_id, e.key,
+                              (ln["nq"], ln["trig"], ln["local"], ln["ttl"]), e.own))
+            entries[e.key] = e
+            ghash[f"{s.ids}graph/{b.doc_id}"] = e.sha
+        parts.sort(key=lambda p: p.graph)
+
+        def blocks(p: Part, section: str) -> bytes:
+            if p.doc_id is None:
+                if p.key != ref_key:
+                    raise LookupError(p.key)
+                return ref_blocks[section]
+            e = entries.get(p.key) or self.store.get(p.key)
+            if e is None:
+                raise LookupError(p.key)
+            entries[p.key] = e
+            return self.store.read(e, section)
+
+        self._state_path = state_path(self.store.root, self.out)
+        old = load_state(self._state_path, self.fp, self.out)
+        self._old_parts = {p.doc_id: p.key for p in old.parts} if old is not None else {}
+        try:
+            written = write_dumps(staging, self.out, parts, blocks, header, px, self.fp, s.ids, old)
+        except LookupError:  # a block of the previous publication is no longer in the cache
+            self._old_parts = {}
+            written = write_dumps(staging, self.out, parts, blocks, header, px, self.fp, s.ids, None)
+        self._state = written.state
+        self.timings["dumps_spliced"] = float(old is not None and bool(self._old_parts))
+        return written, ghash, [p.graph for p in parts]
+
+    def _facts(self, staging: Path, done: list[Built], files: dict[str, int], hashes: dict[str, str]) -> None:
+        """``facts/<doc>.json``: linked from the previous publication when the document is unchanged."""
+        old_files: dict[str, Any] = {}
+        if self._old_parts:
+            try:
+                old_files = json.loads((self.out / "manifest.json").read_bytes()).get("files", {})
+            except (OSError, ValueError):
+                old_files = {}
+        (staging / "facts").mkdir(parents=True, exist_ok=True)
+        for b in done:
+            rel = f"facts/{b.doc_id}.json"
+            known = old_files.get(rel)
+            if known and self._old_parts.get(b.doc_id) == b.entry.key:
+                try:
+                    os.link(self.out / rel, staging / rel)
+                    files[rel], hashes[rel] = known["bytes"], known["sha256"]
+                    continue
+                except OSError:
+                    pass
+            _put(staging, rel, self.store.read(b.entry, "facts"), files, hashes)
+
+    def _save_state(self) -> Path:
+        """The dumps' state, written beside the cache entries (put in place once the publication is)."""
+        from kamerkg.dumps import save_state
+
+        tmp = self._state_path.with_name(f".{self._state_path.name}.new-{os.getpid()}")
+        save_state(tmp, self._state)
+        return tmp
 
     def _changes(
         self, staging: Path, result: Any, files: dict[str, int], ghash: dict[str, str]
@@ -465,12 +516,6 @@ class Runner:
         triples = list(ox.parse(path=str(staging / "kamerkg.nt"), format=ox.RdfFormat.N_TRIPLES))
         docs = [_ExtrasDoc(b.doc_id, _Linked(_Extraction(_Text(self._text(b))))) for b in done]
         publish_extras(staging, quads, triples, docs, self.s, files)  # type: ignore[arg-type]
-
-
-def rdfio_sorted(quads: list[ox.Quad]) -> list[ox.Quad]:
-    from kamerkg import rdfio
-
-    return rdfio.sort_quads(quads)
 
 
 class _Out:
@@ -514,114 +559,6 @@ def _size_sha(p: Path) -> tuple[int, str]:
             h.update(chunk)
             n += len(chunk)
     return n, h.hexdigest()
-
-
-def _subject_cuts(nt: Path, parts: int) -> list[int]:
-    """Byte offsets that split the sorted N-Triples file ``nt`` into ``parts`` pieces between subjects."""
-    size = nt.stat().st_size
-    cuts = [0]
-    with open(nt, "rb") as f:
-        for k in range(1, parts):
-            f.seek(max(cuts[-1], size * k // parts))
-            f.readline()  # to the start of a line
-            pos = f.tell()
-            first = f.readline()
-            if not first:
-                break
-            subject = first.split(b" ", 1)[0]
-            pos += len(first)
-            while line := f.readline():
-                if line.split(b" ", 1)[0] != subject:
-                    break
-                pos += len(line)
-            if pos >= size:
-                break
-            cuts.append(pos)
-    return [*cuts, size]
-
-
-def _turtle_part(nt: str, start: int, end: int, out: str, px: dict[str, str], first: bool) -> None:
-    with open(nt, "rb") as f:
-        f.seek(start)
-        data = f.read(end - start)
-    triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-    with open(out, "wb") as f:
-        if first:
-            ox.serialize(triples, output=f, format=ox.RdfFormat.TURTLE, prefixes=px)
-        else:  # the prefix lines once, in the first piece
-            ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=px) or b""
-            f.write(_strip_prefixes(ttl))
-
-
-def _nt_to_turtle(nt: Path, ttl: Path, px: dict[str, str], workers: int) -> None:
-    """``kamerkg.ttl`` from the sorted ``kamerkg.nt``. Pieces cut between subjects are written in
-    parallel; pyoxigraph writes each subject's block on its own, so the pieces joined (prefixes once)
-    are byte for byte the file written in one go."""
-    if workers < 2 or nt.stat().st_size < 32 << 20:
-        with open(ttl, "wb") as out:
-            ox.serialize(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), output=out,
-                         format=ox.RdfFormat.TURTLE, prefixes=px)
-        return
-    import multiprocessing as mp
-
-    cuts = _subject_cuts(nt, max(workers * 4, nt.stat().st_size // (48 << 20)))  # pieces of <= ~48 MB
-    parts = [ttl.with_name(f".{ttl.name}.{i}") for i in range(len(cuts) - 1)]
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futs = [pool.submit(_turtle_part, str(nt), a, b, str(p), px, i == 0)
-                for i, (a, b, p) in enumerate(zip(cuts, cuts[1:], parts, strict=False))]
-        for fut in futs:
-            fut.result()
-    with open(ttl, "wb") as out:
-        for p in parts:
-            with open(p, "rb") as f:
-                shutil.copyfileobj(f, out, 1 << 22)
-            p.unlink()
-
-
-def _sort_unique(src: Path, dst: Path) -> int:
-    """Sort the lines of ``src`` by bytes, drop repeats, write ``dst``; return the number of lines."""
-    sort = shutil.which("sort")
-    if sort:
-        env = {**os.environ, "LC_ALL": "C"}
-        cmd = [sort, "-u", "-S", "256M", f"--parallel={os.cpu_count() or 1}", "-T", str(dst.parent),
-               "-o", str(dst), str(src)]
-        subprocess.run(cmd, check=True, env=env)
-    else:  # pragma: no cover - every Unix has sort(1)
-        _py_sort_unique(src, dst)
-    n = 0
-    with open(dst, "rb") as f:
-        while chunk := f.read(1 << 22):
-            n += chunk.count(b"\n")
-    return n
-
-
-def _py_sort_unique(src: Path, dst: Path, run_lines: int = 1_000_000) -> None:
-    import heapq
-
-    runs: list[Path] = []
-    with open(src, "rb") as f:
-        while True:
-            lines = [ln for _, ln in zip(range(run_lines), f, strict=False)]
-            if not lines:
-                break
-            lines = sorted(set(lines))
-            r = dst.parent / f".run-{len(runs)}"
-            r.write_bytes(b"".join(lines))
-            runs.append(r)
-    files = [open(r, "rb") for r in runs]  # noqa: SIM115
-    try:
-        with open(dst, "wb") as out:
-            last = None
-            for ln in heapq.merge(*files):
-                if ln != last:
-                    out.write(ln)
-                    last = ln
-    finally:
-        for fh in files:
-            fh.close()
-        for r in runs:
-            r.unlink()
 
 
 class _Bar:

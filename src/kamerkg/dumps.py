@@ -1,0 +1,285 @@
+"""The dataset-level dumps: ``kamerkg.nq``, ``kamerkg.trig``, ``kamerkg.nt`` and ``kamerkg.ttl``.
+
+They are assembled from the documents' cache entries (:mod:`kamerkg.cache`) and, when the previous
+publication is known, spliced from it: the bytes of an unchanged document are copied from the previous
+dump, not read from the cache and written again, so a build that changes one document of 10,000 costs
+seconds (issue 6). The layout is the same for a clean and an incremental build, so both give the same
+bytes (``tests/test_incremental.py``):
+
+* ``kamerkg.nq``: the graphs in order of graph IRI (the reference graph is one of them), each graph's
+  quads sorted.
+* ``kamerkg.trig``: the prefix lines, then the graphs' blocks in the same order.
+* ``kamerkg.nt``: the union of the graphs, every triple once. First the *shared* triples, sorted: the
+  reference graph's and what documents state about things that are not their own (persons,
+  organisations, meetings, documents they cite); then each document's *own* triples (whose subject is
+  the document or a node under its IRI), sorted, in graph order. What one document states about another
+  document of the build that the other states itself is written once, in the other's block.
+* ``kamerkg.ttl``: the prefix lines, the shared triples, then the documents' own triples.
+
+What the next build needs to splice (the blocks' lengths and cache keys, the shared triples with the
+number of graphs stating each) is kept in the build cache, tied to the manifest it was written with: a
+publication changed by anything else is rebuilt from the cache entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+FORMATS = ("nq", "trig", "nt", "ttl")
+SECTION = {"nq": "nq", "trig": "trig", "nt": "local", "ttl": "ttl"}  # a part's block: its cache section
+STATE_VERSION = 1
+_BUF = 1 << 22
+
+
+@dataclass(frozen=True)
+class Part:
+    """One graph's blocks: ``lens`` are their bytes in nq, trig, nt and ttl; ``own`` its own triples."""
+
+    graph: str
+    doc_id: str | None  # None: the reference graph
+    key: str  # the cache entry's key (the reference graph: the hash of its quads)
+    lens: tuple[int, int, int, int]
+    own: int = 0
+
+
+@dataclass
+class State:
+    """What a publication's dumps are made of, for the next build to splice."""
+
+    fp: str
+    parts: list[Part]
+    heads: tuple[int, int, int, int]  # bytes before the first block in each file
+    shared: Counter[bytes] = field(default_factory=Counter)  # shared triple -> graphs stating it
+    foreign: dict[str, set[bytes]] = field(default_factory=dict)  # doc id -> shared triples about it
+    covered: dict[str, set[bytes]] = field(default_factory=dict)  # doc id -> those it states itself
+    manifest_sha: str = ""
+
+
+@dataclass
+class Written:
+    sizes: dict[str, int]
+    hashes: dict[str, str]
+    triples: int
+    state: State
+
+
+def doc_prefix(ids: str) -> bytes:
+    return f"<{ids}doc/".encode()
+
+
+def subject_doc(line: bytes, prefix: bytes) -> str | None:
+    """The document whose IRI (or a node under it) is the subject of an N-Triples line, if any."""
+    if not line.startswith(prefix):
+        return None
+    rest = line[len(prefix) : line.index(b" ")]
+    end = len(rest)
+    for sep in (b"/", b"#", b">"):
+        i = rest.find(sep)
+        if i != -1 and i < end:
+            end = i
+    return rest[:end].decode()
+
+
+def is_own(line: str, own: str) -> bool:
+    """Whether an N-Triples line's subject is ``own`` (``<…/doc/ID``) or a node under it."""
+    return line.startswith(own) and line[len(own)] in ">/#"
+
+
+def state_path(cache_root: Path, out: Path) -> Path:
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return cache_root / f"dumps-{name}.pickle"
+
+
+def load_state(path: Path, fp: str, out: Path) -> State | None:
+    """The state of the publication in ``out``, if it is the one the state describes."""
+    try:
+        with open(path, "rb") as f:
+            version, st = pickle.load(f)  # noqa: S301 - our own cache file, beside the cache entries
+        manifest = (out / "manifest.json").read_bytes()
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
+        return None
+    if version != STATE_VERSION or not isinstance(st, State) or st.fp != fp:
+        return None
+    if hashlib.sha256(manifest).hexdigest() != st.manifest_sha:
+        return None
+    try:
+        files = json.loads(manifest).get("files", {})
+    except ValueError:
+        return None
+    for i, name in enumerate(FORMATS):
+        want = st.heads[i] + sum(p.lens[i] for p in st.parts)
+        f = out / f"kamerkg.{name}"
+        if not f.is_file() or f.stat().st_size != want or files.get(f.name, {}).get("bytes") != want:
+            return None
+    return st
+
+
+def save_state(path: Path, st: State) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    with open(tmp, "wb") as f:
+        pickle.dump((STATE_VERSION, st), f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def write_dumps(
+    staging: Path,
+    out: Path,
+    parts: list[Part],
+    blocks: Callable[[Part, str], bytes],
+    header: bytes,
+    prefixes: dict[str, str],
+    fp: str,
+    ids: str,
+    old: State | None,
+) -> Written:
+    """Write the four dumps into ``staging``. ``parts`` in graph order; ``blocks(part, section)`` gives a
+    part's section (``nq``, ``trig``, ``local``, ``ttl``, ``shared``: :data:`kamerkg.cache.SECTIONS`) and
+    raises LookupError when it has none; ``old`` is the state of the publication in ``out`` (None: write
+    everything anew). The returned state is ``old`` brought up to date."""
+    prefix = doc_prefix(ids)
+    built = {p.doc_id for p in parts if p.doc_id is not None}
+    if old is not None:
+        old_parts, old_heads = old.parts, old.heads
+        st = old
+        st.parts, st.manifest_sha = parts, ""
+        keep = {(p.graph, p.key) for p in parts}
+        gone = [p for p in old_parts if (p.graph, p.key) not in keep]
+        was = {(p.graph, p.key) for p in old_parts}
+        new = [p for p in parts if (p.graph, p.key) not in was]
+    else:
+        st = State(fp, parts, (0, 0, 0, 0))
+        gone, new = [], list(parts)
+    dirty: set[str] = set()
+    for p in gone:
+        _count(st, blocks(p, "shared"), -1, prefix, dirty)
+        if p.doc_id is not None:
+            dirty.add(p.doc_id)
+    for p in new:
+        _count(st, blocks(p, "shared"), 1, prefix, dirty)
+        if p.doc_id is not None:
+            dirty.add(p.doc_id)
+    by_doc = {p.doc_id: p for p in parts if p.doc_id is not None}
+    for d in sorted(dirty):
+        about = st.foreign.get(d)
+        if d in built and about:
+            own = set(blocks(by_doc[d], "local").splitlines(keepends=True))
+            hit = about & own
+            if hit:
+                st.covered[d] = hit
+                continue
+        st.covered.pop(d, None)
+    hidden: set[bytes] = set().union(*st.covered.values()) if st.covered else set()
+    shared_lines = sorted(ln for ln in st.shared if ln not in hidden)
+    shared_nt = b"".join(shared_lines)
+    shared_ttl = b""
+    if shared_lines:
+        ttl = ox.serialize(ox.parse(shared_nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                           prefixes=prefixes) or b""
+        shared_ttl = strip_prefixes(ttl)
+    heads = {"nq": b"", "trig": header, "nt": shared_nt, "ttl": header + shared_ttl}
+    st.heads = tuple(len(heads[f]) for f in FORMATS)  # type: ignore[assignment]
+
+    old_at: dict[tuple[str, str], list[int]] = {}
+    if old is not None:
+        pos = list(old_heads)
+        for p in old_parts:
+            old_at[(p.graph, p.key)] = list(pos)
+            pos = [a + b for a, b in zip(pos, p.lens, strict=True)]
+
+    def one(i: int, fmt: str) -> tuple[int, str]:
+        h = hashlib.sha256()
+        n = 0
+        src = open(out / f"kamerkg.{fmt}", "rb") if old is not None else None  # noqa: SIM115
+        try:
+            with open(staging / f"kamerkg.{fmt}", "wb") as dst:
+                def put(data: bytes) -> None:
+                    nonlocal n
+                    dst.write(data)
+                    h.update(data)
+                    n += len(data)
+
+                put(heads[fmt])
+                run: list[int] | None = None  # a run of unchanged blocks: [offset, length] in the old file
+                for p in parts:
+                    at = old_at.get((p.graph, p.key))
+                    if at is not None:
+                        if run is not None and run[0] + run[1] == at[i]:
+                            run[1] += p.lens[i]
+                        else:
+                            if run is not None:
+                                _copy(src, run, put)
+                            run = [at[i], p.lens[i]]
+                        continue
+                    if run is not None:
+                        _copy(src, run, put)
+                        run = None
+                    put(blocks(p, SECTION[fmt]))
+                if run is not None:
+                    _copy(src, run, put)
+        finally:
+            if src is not None:
+                src.close()
+        return n, h.hexdigest()
+
+    with ThreadPoolExecutor(max_workers=len(FORMATS)) as pool:
+        done = list(pool.map(one, range(len(FORMATS)), FORMATS))
+    sizes = {f"kamerkg.{f}": done[i][0] for i, f in enumerate(FORMATS)}
+    hashes = {f"kamerkg.{f}": done[i][1] for i, f in enumerate(FORMATS)}
+    triples = len(shared_lines) + sum(p.own for p in parts)
+    return Written(sizes, hashes, triples, st)
+
+
+def _count(st: State, data: bytes, k: int, prefix: bytes, dirty: set[str]) -> None:
+    """Add (``k`` = 1) or take away (-1) one graph's shared lines."""
+    for ln in data.splitlines(keepends=True):
+        c = st.shared[ln] + k
+        d = subject_doc(ln, prefix)
+        if c > 0:
+            st.shared[ln] = c
+            if d is not None and c == k:  # a new line about a document
+                st.foreign.setdefault(d, set()).add(ln)
+                dirty.add(d)
+        else:
+            st.shared.pop(ln, None)
+            if d is not None:
+                about = st.foreign.get(d)
+                if about is not None:
+                    about.discard(ln)
+                    if not about:
+                        del st.foreign[d]
+                dirty.add(d)
+
+
+def _copy(src: object, run: list[int], put: Callable[[bytes], None]) -> None:
+    f = src  # an open binary file
+    f.seek(run[0])  # type: ignore[attr-defined]
+    left = run[1]
+    while left > 0:
+        data = f.read(min(_BUF, left))  # type: ignore[attr-defined]
+        if not data:
+            raise OSError("the previous dump is shorter than its layout says")
+        put(data)
+        left -= len(data)
+
+
+def strip_prefixes(ttl: bytes) -> bytes:
+    """Turtle/TriG text without its leading ``@prefix`` lines."""
+    lines = ttl.splitlines(keepends=True)
+    i = 0
+    while i < len(lines) and lines[i].startswith(b"@prefix"):
+        i += 1
+    return b"".join(lines[i:])
+
+
+def prefix_lines(ttl: bytes) -> bytes:
+    return b"".join(ln for ln in ttl.splitlines(keepends=True) if ln.startswith(b"@prefix"))

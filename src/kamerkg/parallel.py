@@ -190,9 +190,10 @@ def _worker(s: Settings, fp: str) -> _Worker:
 def _run_chunk(
     s: Settings, cache_root: str, fp: str, paths: list[str]
 ) -> tuple[list[dict[str, Any]], dict[str, float]]:
-    """Process ``paths`` (in a worker): write cache entries, return their metadata and stage times."""
-    w = _worker(s, fp)
-    before = dict(w.t)
+    """Process ``paths`` (in a worker): write cache entries, return their metadata and stage times. The
+    worker state (registers, shapes, ontology) is made only when a document is not in the cache."""
+    w: _Worker | None = None
+    before: dict[str, float] = {}
     cache = Cache(Path(cache_root))
     out = []
     for p in paths:
@@ -204,10 +205,15 @@ def _run_chunk(
         key = doc_key(fp, path, data)
         e = cache.get(key)
         if e is None:
+            if w is None:
+                w = _worker(s, fp)
+                before = dict(w.t)
             e, sections = w.run(path, key)
             e = cache.put(e, sections)
             w.t["docs_built"] += 1
         out.append({**e.meta(), "offset": e.offset})
+    if w is None:
+        return out, dict.fromkeys(STAGES, 0.0)
     return out, {k: w.t[k] - before[k] for k in w.t}
 
 
@@ -447,6 +453,7 @@ class Runner:
             self._old_parts = {}
             written = write_dumps(staging, self.out, parts, blocks, header, px, self.fp, s.ids, None)
         self._state = written.state
+        self.timings.update({f"dumps_{k}": v for k, v in written.seconds.items()})
         self.timings["dumps_spliced"] = float(old is not None and bool(self._old_parts))
         return written, ghash, [p.graph for p in parts]
 

@@ -19,10 +19,10 @@ from kamerkg.config import settings as make_settings
 from kamerkg.errors import KamerkgError, NonConformance
 from kamerkg.mapping import graph_iri
 from kamerkg.pipeline import process
-from kamerkg.queries import Result, load_queries, resolve, run_endpoint, run_local
+from kamerkg.queries import Result, bind, load_queries, page, resolve, run_endpoint, run_local
 from kamerkg.registers import load_registers
 from kamerkg.sources import iter_source_files
-from kamerkg.store import open_store
+from kamerkg.store import query_store
 from kamerkg.validate import Report, load_ontology, load_shapes, validate_graph
 
 
@@ -200,13 +200,33 @@ def validate_dist(dist: str | Path = "dist", base: str | None = None) -> Report:
     return report
 
 
-def query(name_or_file: str, dist: str | Path = "dist", endpoint: str | None = None) -> Result:
-    """Run a ready-made query (by name) or a ``.rq`` file on the built dataset or on an endpoint."""
-    s = make_settings()
+def query(
+    name_or_file: str,
+    dist: str | Path = "dist",
+    endpoint: str | None = None,
+    *,
+    doc: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+    store: str = "auto",
+    store_path: str | Path | None = None,
+    base: str | None = None,
+) -> Result:
+    """Run a ready-made query (by name) or a ``.rq`` file on the built dataset or on an endpoint.
+
+    ``doc`` (an identifier such as ``kst-28676-339``, or the document's IRI) binds the query's
+    ``VALUES (?doc ?g) { (UNDEF UNDEF) }`` line, so it answers for that document only (fast on any
+    size of dataset); ``limit``/``offset`` page the answer. ``store`` picks the embedded store:
+    ``memory``, ``disk`` (an Oxigraph store on disk beside ``dist/``, or in ``store_path``, filled on
+    first use and reused) or ``auto`` (memory for small dumps, disk for large ones; see
+    :mod:`kamerkg.store`)."""
+    s = make_settings(base)
     q = resolve(name_or_file, s.queries_dir)
+    text = page(bind(q.text, doc, s.ids), limit, offset)
     if endpoint:
-        return run_endpoint(endpoint, q.text)
-    return run_local(open_store(Path(dist)), q.text)
+        return run_endpoint(endpoint, text)
+    sp = Path(store_path) if store_path else None
+    return run_local(query_store(Path(dist), store, sp), text)
 
 
 def facts(source: str | Path, base: str | None = None) -> dict[str, object]:

@@ -32,6 +32,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--dist", default="dist")
     p.add_argument("--endpoint", help="run against this SPARQL endpoint instead of the embedded store")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--doc", help="answer for this document only (identifier like kst-28676-339, or its IRI)")
+    p.add_argument("--limit", type=int, help="at most this many rows")
+    p.add_argument("--offset", type=int, help="skip this many rows first (with --limit: paging)")
+    p.add_argument("--store", choices=["auto", "memory", "disk"], default="auto",
+                   help="embedded store: in memory, on disk (filled once beside DIST, then reused), or "
+                        "auto (memory for small dumps; the default)")
+    p.add_argument("--store-path", help="folder of the on-disk store (default: DIST.store beside DIST)")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("facts", help="print the fact sheet of one source file")
@@ -91,7 +98,10 @@ def cmd_query(args: argparse.Namespace) -> int:
     if not args.name:
         print("kamerkg: error: give a query name or --list", file=sys.stderr)
         return 2
-    res = api.query(args.name, dist=args.dist, endpoint=args.endpoint)
+    res = api.query(
+        args.name, dist=args.dist, endpoint=args.endpoint, doc=args.doc, limit=args.limit,
+        offset=args.offset, store=args.store, store_path=args.store_path, base=args.base,
+    )
     print(render(res, args.format), end="" if args.format != "table" else "\n")
     return 0
 

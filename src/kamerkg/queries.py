@@ -2,6 +2,12 @@
 
 Each ``.rq`` file opens with a header of ``# key: value`` lines (``title``, ``description``,
 ``columns``, ``competency``); the file name without ``.rq`` is the query's name.
+
+Every ready-made query has the line ``VALUES (?doc ?g) { (UNDEF UNDEF) }`` (:data:`DOC_MARKER`) at the
+top of its ``WHERE``: left as it is, the query answers for every document; :func:`bind` replaces it
+textually with one document's IRI and named graph, so the query reads only that document (and the
+entities it points to) and stays plain SPARQL 1.1 for any endpoint. :func:`page` adds ``LIMIT`` and
+``OFFSET`` for listing.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ import pyoxigraph as ox
 from kamerkg.errors import KamerkgError, ResourceError
 
 HEADER_RE = re.compile(r"^#\s*(?P<key>[a-z_]+)\s*:\s*(?P<value>.*)$")
+DOC_MARKER = "VALUES (?doc ?g) { (UNDEF UNDEF) }"
+DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+TRAILING_PAGE_RE = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,43 @@ def parse_query_file(path: Path) -> Query:
         raise ResourceError(f"{path}: the header comment has no '# title:' line")
     cols = tuple(c.strip() for c in meta.get("columns", "").split(",") if c.strip())
     return Query(path.stem, path, text, meta["title"], meta.get("description", ""), cols)
+
+
+def document_iris(doc: str, ids: str) -> tuple[str, str]:
+    """The document IRI and named-graph IRI of ``doc``: an identifier (``kst-28676-339``) or the
+    document's IRI (``<ids>doc/kst-28676-339``), minted under ``ids`` (``Settings.ids``)."""
+    doc = doc.strip().strip("<>")
+    if doc.startswith(f"{ids}doc/"):
+        doc = doc[len(f"{ids}doc/") :]
+    if not DOC_ID_RE.match(doc):
+        raise KamerkgError(f"{doc!r}: not a document identifier (like kst-28676-339) or document IRI")
+    return f"{ids}doc/{doc}", f"{ids}graph/{doc}"
+
+
+def bind(text: str, doc: str | None, ids: str) -> str:
+    """``text`` with its document marker bound to ``doc`` (unchanged when ``doc`` is None)."""
+    if doc is None:
+        return text
+    if DOC_MARKER not in text:
+        raise KamerkgError(f"this query has no '{DOC_MARKER}' line, so it cannot be bound to a document")
+    d, g = document_iris(doc, ids)
+    return text.replace(DOC_MARKER, f"VALUES (?doc ?g) {{ (<{d}> <{g}>) }}", 1)
+
+
+def page(text: str, limit: int | None = None, offset: int | None = None) -> str:
+    """``text`` with ``LIMIT``/``OFFSET`` appended (after its ``ORDER BY``, so pages are stable)."""
+    if limit is None and not offset:
+        return text
+    if (limit is not None and limit < 0) or (offset is not None and offset < 0):
+        raise KamerkgError("--limit and --offset must not be negative")
+    if TRAILING_PAGE_RE.search(strip_comments(text)):
+        raise KamerkgError("this query has its own LIMIT/OFFSET; it cannot be paged")
+    clause = (f"LIMIT {limit}" if limit is not None else "") + (f" OFFSET {offset}" if offset else "")
+    return text.rstrip() + "\n" + clause.strip() + "\n"
+
+
+def strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 def load_queries(queries_dir: Path) -> dict[str, Query]:
@@ -102,7 +148,7 @@ def run_endpoint(endpoint: str, text: str, timeout: int = 60) -> Result:
     sw = SPARQLWrapper(endpoint, agent="kamerkg/0.1 (https://w3id.org/kamerkg/)")
     # SPARQLWrapper guesses the query form with a regex that reads comments too (a header saying
     # "address" made it an ADD update, sent as update=); drop whole-line comments before it guesses.
-    sw.setQuery("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")))
+    sw.setQuery(strip_comments(text))
     sw.setReturnFormat(JSON)
     sw.setTimeout(timeout)
     sw.setMethod("POST")

@@ -93,7 +93,7 @@ def _rates(docs: int, seconds: dict[str, float]) -> dict[str, float]:
 
 
 def bench_size(n: int, work: Path, baseline_max: int, repeat: int, workers: int | None,
-               budget: float, max_query_docs: int = 10_000) -> dict[str, Any]:
+               budget: float, max_query_docs: int = 100_000) -> dict[str, Any]:
     src = work / f"n{n}" / "sources"
     t = time.perf_counter()
     generate(ROOT / "data" / "sources", src, n)
@@ -109,7 +109,8 @@ def bench_size(n: int, work: Path, baseline_max: int, repeat: int, workers: int 
             q, qrss = run_measured(["kamerkg-queries", "--dist", str(dist), "--repeat", str(repeat),
                                     "--query-budget", str(budget)])
             k.update(query_ms=q["query_ms"], query_rows=q["query_rows"], store_load_s=q["store_load_s"],
-                     query_peak_rss_mb=qrss)
+                     query_peak_rss_mb=qrss, store=q.get("store"), query_bound_ms=q.get("query_bound_ms"),
+                     query_bound_rows=q.get("query_bound_rows"), bound_docs=q.get("bound_docs"))
         except RuntimeError as e:
             k["query_error"] = str(e)[:500]
     else:
@@ -287,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline-max", type=int, default=2000, help="run the baseline only up to this size")
     ap.add_argument("--repeat", type=int, default=20, help="runs per query for p50/p95")
     ap.add_argument("--workers", type=int, default=None, help="kamerkg build workers (default: all cores)")
-    ap.add_argument("--max-query-docs", type=int, default=10_000,
-                    help="run the ready-made queries only up to this size (in-memory store)")
+    ap.add_argument("--max-query-docs", type=int, default=100_000,
+                    help="run the ready-made queries only up to this size (memory or on-disk store)")
     ap.add_argument("--query-budget", type=float, default=10.0,
                     help="seconds per ready-made query (all its runs); slower ones are reported as timed out")
     ap.add_argument("--work", type=Path, default=None,

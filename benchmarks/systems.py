@@ -1,8 +1,10 @@
 """The three systems the harness measures, each run in its own subprocess (``python -m benchmarks.systems``).
 
 * ``kamerkg``: ``kamerkg.api.build`` (parallel workers, build cache off, streaming dumps, fact sheets)
-  on the corpus, then the ready-made queries (``queries/*.rq``) on the embedded pyoxigraph store in a
-  second process. The publishing extras (JSON-LD dump, VoID, static site: issue 8) are left out
+  on the corpus, then the ready-made queries (``queries/*.rq``) in a second process, on the embedded
+  pyoxigraph store chosen for the size (in memory for small dumps, on disk above
+  ``kamerkg.store.MEMORY_MAX_BYTES``): each bound to 20 documents (``--doc``) and unbound.
+  The publishing extras (JSON-LD dump, VoID, static site: issue 8) are left out
   (``extras=False``): they hold the whole graph in memory by design and are not part of the scale targets.
 * ``baseline``: the straightforward approach. The same parse/extract/link/map code, one rdflib ``Dataset``
   (one store) for everything, pySHACL once over the whole graph (plus registers and ontology), rdflib's
@@ -117,16 +119,118 @@ def timed_queries(
     return {"query_ms": out, "query_rows": rows}
 
 
-def run_kamerkg_queries(dist: Path, repeat: int, budget: float) -> dict[str, Any]:
-    from kamerkg.config import settings
-    from kamerkg.queries import run_local
-    from kamerkg.store import open_store
+def timed_bound_queries(
+    run: Callable[[str], int], queries: dict[str, list[str]], rounds: int, budget: float
+) -> dict[str, Any]:
+    """p50/p95 (ms) of every query over its list of texts (one per document), each text run ``rounds``
+    times (the first round once per document, cold; then repeats), in a forked child stopped after
+    ``budget`` seconds, like :func:`timed_queries`."""
+    import multiprocessing as mp
 
+    ctx = mp.get_context("fork")
+    out: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    for name, texts in queries.items():
+        recv, send = ctx.Pipe(duplex=False)
+
+        def child(texts: list[str] = texts, send: Any = send) -> None:
+            try:
+                for _ in range(rounds):
+                    for text in texts:
+                        t = time.perf_counter()
+                        n = run(text)
+                        send.send(((time.perf_counter() - t) * 1000, n))
+            except Exception as e:
+                send.send(("error", f"{type(e).__name__}: {e}"[:300]))
+            send.send(None)
+
+        proc = ctx.Process(target=child)
+        proc.start()
+        samples: list[float] = []
+        first_round_rows = 0
+        error = None
+        deadline = time.perf_counter() + budget
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0 or not recv.poll(left):
+                break
+            msg = recv.recv()
+            if msg is None:
+                break
+            if msg[0] == "error":
+                error = msg[1]
+                continue
+            samples.append(msg[0])
+            if len(samples) <= len(texts):
+                first_round_rows += msg[1]
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        want = rounds * len(texts)
+        if samples:
+            out[name] = {**_percentiles(samples), "max": round(max(samples), 3), "runs": len(samples),
+                         "timed_out": len(samples) < want}
+        else:
+            out[name] = {"p50": None, "p95": None, "runs": 0, "timed_out": True, "budget_s": budget}
+        if error:
+            out[name]["error"] = error
+        rows[name] = first_round_rows
+    return {"query_bound_ms": out, "query_bound_rows": rows}
+
+
+def _rss_mb() -> float:
+    try:
+        import psutil
+
+        return round(psutil.Process().memory_info().rss / 2**20, 1)
+    except ImportError:  # pragma: no cover
+        import resource
+
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _du_mb(path: Path) -> float:
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20, 1)
+
+
+def run_kamerkg_queries(dist: Path, repeat: int, budget: float, store: str = "auto", sample: int = 20,
+                        unbound: bool = True) -> dict[str, Any]:
+    """The ready-made queries on the embedded store chosen for this size (``kamerkg.store.query_store``):
+    bound to ``sample`` documents picked deterministically (seeded) and unbound (every document, within
+    ``budget`` seconds per query), with the store's fill/open time, size on disk and resident memory."""
+    import random
+
+    from kamerkg.config import settings
+    from kamerkg.queries import bind, run_local
+    from kamerkg.store import MEMORY_MAX_BYTES, default_store_path, query_store
+
+    s = settings()
+    nq = dist / "kamerkg.nq"
+    kind = store if store != "auto" else ("memory" if nq.stat().st_size < MEMORY_MAX_BYTES else "disk")
+    rss0 = _rss_mb()
     t0 = time.perf_counter()
-    store = open_store(dist)
+    st = query_store(dist, kind)
     load = time.perf_counter() - t0
-    res = timed_queries(lambda text: len(run_local(store, text).rows), _queries(settings()), repeat, budget)
-    return {"store_load_s": round(load, 3), **res}
+    info: dict[str, Any] = {"kind": kind, "load_s": round(load, 3), "rss_mb": _rss_mb(),
+                            "rss_before_mb": rss0, "nq_mb": round(nq.stat().st_size / 2**20, 1)}
+    if kind == "disk":
+        info["disk_mb"] = _du_mb(default_store_path(dist))
+        del st
+        t1 = time.perf_counter()
+        st = query_store(dist, kind)  # what every later run pays
+        info["reopen_s"] = round(time.perf_counter() - t1, 3)
+    docs = sorted(json.loads((dist / "manifest.json").read_text(encoding="utf-8"))["documents"])
+    picked = random.Random(6).sample(docs, min(sample, len(docs)))
+    texts = _queries(s)
+    bound = {name: [bind(text, d, s.ids) for d in picked] for name, text in texts.items()}
+
+    def count(text: str) -> int:
+        return len(run_local(st, text).rows)
+
+    res = timed_bound_queries(count, bound, max(1, repeat // 4), budget)
+    if unbound:
+        res.update(timed_queries(count, texts, repeat, budget))
+    return {"store_load_s": info["load_s"], "store": info, "bound_docs": picked, **res}
 
 
 def run_baseline(sources: Path, dist: Path, repeat: int, budget: float) -> dict[str, Any]:
@@ -210,11 +314,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--query-budget", type=float, default=60.0, help="seconds per query (all its runs)")
+    ap.add_argument("--store", choices=["auto", "memory", "disk"], default="auto",
+                    help="kamerkg-queries: embedded store (auto: memory for small dumps, else disk)")
+    ap.add_argument("--sample", type=int, default=20, help="kamerkg-queries: documents to bind each query to")
     a = ap.parse_args(argv)
     if a.system == "kamerkg":
         res = run_kamerkg(a.sources, a.dist, a.workers)
     elif a.system == "kamerkg-queries":
-        res = run_kamerkg_queries(a.dist, a.repeat, a.query_budget)
+        res = run_kamerkg_queries(a.dist, a.repeat, a.query_budget, a.store, a.sample)
     elif a.system == "baseline":
         res = run_baseline(a.sources, a.dist, a.repeat, a.query_budget)
     else:

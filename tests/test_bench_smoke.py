@@ -46,5 +46,9 @@ def test_harness_writes_the_json_table_and_plot(tmp_path: Path) -> None:
             else:
                 assert 0 <= q["p50"] <= q["p95"]
     assert run["kamerkg"]["dump_bytes"]["kamerkg.nq"] > 0
+    # the ready-made queries bound to sampled documents, on the store chosen for the size
+    assert sorted(run["kamerkg"]["query_bound_ms"]) == queries and run["kamerkg"]["bound_docs"]
+    assert all(q["p50"] is not None and "error" not in q for q in run["kamerkg"]["query_bound_ms"].values())
+    assert run["kamerkg"]["store"]["kind"] == "memory" and run["kamerkg"]["store"]["load_s"] > 0
     assert (out / "table.txt").read_text(encoding="utf-8").count("kamerkg") >= 1
     assert (out / "scale.png").exists() or (out / "scale.svg").exists()

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, SKOS
+from rdflib.term import _is_valid_uri
 
 from kamerkg.config import Settings
 from kamerkg.extract.citations import cited_id
@@ -128,6 +129,10 @@ class TripleSet:
         return len(self.triples)
 
 
+def _unchecked_uri(value: str) -> URIRef:
+    return str.__new__(URIRef, value)  # what URIRef(value) makes, without re-checking a valid IRI
+
+
 class _Builder:
     def __init__(self, settings: Settings, reg: Registers, doc_id: str) -> None:
         self.s = settings
@@ -137,6 +142,10 @@ class _Builder:
         self.doc = doc_iri(settings, doc_id)
         self.n_ev = 0
         self.text = ""
+        self.agents: dict[str, URIRef] = {}
+        # IRIs made from the document's IRI by appending "/evidence/<n>", "#target" ...: when that IRI is
+        # valid, so are they, and rdflib's check (a regex per URIRef) is skipped; same terms either way
+        self.uri = _unchecked_uri if _is_valid_uri(str(self.doc)) else URIRef
 
     def iri(self, key: str) -> URIRef:
         return URIRef(self.s.ids + key)
@@ -150,36 +159,40 @@ class _Builder:
         self, subject: URIRef, ev: Evidence, prop: URIRef | None = None, body: URIRef | None = None
     ) -> URIRef:
         self.n_ev += 1
-        e = URIRef(f"{self.doc}/evidence/{self.n_ev}")
+        uri = self.uri
+        e = uri(f"{self.doc}/evidence/{self.n_ev}")
         K = self.K
-        g = self.g
-        g.add((e, RDF.type, K.Evidence))
-        g.add((e, RDF.type, OA.Annotation))
-        g.add((subject, K.evidence, e))
+        add = self.g.triples.add
+        add((e, RDF.type, K.Evidence))
+        add((e, RDF.type, OA.Annotation))
+        add((subject, K.evidence, e))
         if prop is not None:
-            g.add((e, K.forProperty, prop))
+            add((e, K.forProperty, prop))
         if body is not None:
-            g.add((e, OA.hasBody, body))
-        g.add((e, OA.motivatedBy, OA.identifying if body is not None else OA.describing))
-        target = URIRef(f"{e}#target")
-        g.add((e, OA.hasTarget, target))
-        g.add((target, RDF.type, OA.SpecificResource))
-        g.add((target, OA.hasSource, self.doc))
-        pos = URIRef(f"{e}#position")
-        g.add((target, OA.hasSelector, pos))
-        g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(ev.span.start, datatype=XSD.nonNegativeInteger)))
-        g.add((pos, OA.end, Literal(ev.span.end, datatype=XSD.nonNegativeInteger)))
-        if ev.span.end > ev.span.start:
-            quote = URIRef(f"{e}#quote")
-            g.add((target, OA.hasSelector, quote))
-            g.add((quote, RDF.type, OA.TextQuoteSelector))
-            g.add((quote, OA.exact, Literal(self.text[ev.span.start : ev.span.end])))
-        agent = self.agent(ev.rule)
-        g.add((e, PROV.wasAttributedTo, agent))
+            add((e, OA.hasBody, body))
+        add((e, OA.motivatedBy, OA.identifying if body is not None else OA.describing))
+        target = uri(f"{e}#target")
+        add((e, OA.hasTarget, target))
+        add((target, RDF.type, OA.SpecificResource))
+        add((target, OA.hasSource, self.doc))
+        pos = uri(f"{e}#position")
+        add((target, OA.hasSelector, pos))
+        add((pos, RDF.type, OA.TextPositionSelector))
+        start, end = ev.span.start, ev.span.end
+        add((pos, OA.start, _offset(start)))
+        add((pos, OA.end, _offset(end)))
+        if end > start:
+            quote = uri(f"{e}#quote")
+            add((target, OA.hasSelector, quote))
+            add((quote, RDF.type, OA.TextQuoteSelector))
+            add((quote, OA.exact, Literal(self.text[start:end])))
+        add((e, PROV.wasAttributedTo, self.agent(ev.rule)))
         return e
 
     def agent(self, rule: str) -> URIRef:
+        a = self.agents.get(rule)
+        if a is not None:  # its triples are in the graph already
+            return a
         kind, _, name = rule.partition(":")
         if kind == "curator":
             a = self.iri(f"curator/{slug(name)}")
@@ -190,7 +203,21 @@ class _Builder:
             self.g.add((a, RDF.type, self.K.ExtractionRule))
             self.g.add((a, RDF.type, PROV.SoftwareAgent))
         self.g.add((a, RDFS.label, Literal(name)))
+        self.agents[rule] = a
         return a
+
+
+_OFFSETS: dict[int, Literal] = {}
+
+
+def _offset(n: int) -> Literal:
+    """``Literal(n, datatype=XSD.nonNegativeInteger)``, made once per value (Literal() is slow)."""
+    lit = _OFFSETS.get(n)
+    if lit is None:
+        if len(_OFFSETS) > 200_000:
+            _OFFSETS.clear()
+        lit = _OFFSETS[n] = Literal(n, datatype=XSD.nonNegativeInteger)
+    return lit
 
 
 def to_rdf(linked: Linked, reg: Registers, settings: Settings) -> Graph:

@@ -10,7 +10,6 @@ furniture (kst-id, ISSN, "'s-Gravenhage 2020", the running footer "Tweede Kamer,
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -78,6 +77,10 @@ META_TABLE_RE = re.compile(
 )
 
 
+# Unicode category Cc (U+0000-U+001F, U+007F-U+009F) except tab, line feed, form feed and carriage return
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def read_text(path: Path) -> str:
     """Read a file as text or raise :class:`SourceError` saying why it is not usable."""
     if not path.exists():
@@ -107,7 +110,7 @@ def read_text(path: Path) -> str:
             raise SourceError(
                 path, f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); convert it to UTF-8"
             ) from None
-    controls = sum(1 for c in text[:65536] if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+    controls = len(_CONTROL_RE.findall(text, 0, 65536))
     if controls > max(8, len(text[:65536]) // 100):
         raise SourceError(path, "binary file (control characters), not text")
     if not text.strip():
@@ -310,32 +313,51 @@ def _footer_spans(text: str) -> list[Span]:
     return spans
 
 
+_SPECIAL_RE = re.compile("[\r\\-\u00a0]")  # the characters normalise looks at one by one
+_BLANK_RUN_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
+
+
 def normalise(text: str, start: int, skip: Iterable[Span]) -> tuple[str, list[int]]:
-    """Body text from ``text[start:]`` without the ``skip`` spans, hyphenation joined, with offsets."""
+    """Body text from ``text[start:]`` without the ``skip`` spans, hyphenation joined, with offsets.
+
+    Runs of ordinary characters are copied whole; only page furniture, carriage returns, hyphens and
+    no-break spaces are looked at one by one."""
     skips = sorted(skip)
+    ns = len(skips)
     out: list[str] = []
     offs: list[int] = []
+    last = ""  # the last character written ("" before the first)
     i = start
     n = len(text)
     k = 0
+    special = _SPECIAL_RE.search
     while i < n:
-        while k < len(skips) and skips[k].end <= i:
+        while k < ns and skips[k].end <= i:
             k += 1
-        if k < len(skips) and skips[k].start <= i < skips[k].end:
+        if k < ns and skips[k].start <= i < skips[k].end:
             # page furniture: the text around it continues the same paragraph unless a sentence ended
             i = skips[k].end
-            if out:
+            if last:
                 nxt = text[i] if i < n else ""
-                sep = "\n\n" if (out[-1] in ".:;!?" and (nxt.isupper() or not nxt)) else "\n"
-                for ch in sep:
-                    out.append(ch)
-                    offs.append(skips[k].start)
+                sep = "\n\n" if (last in ".:;!?" and (nxt.isupper() or not nxt)) else "\n"
+                out.append(sep)
+                offs.extend([skips[k].start] * len(sep))
+                last = "\n"
+            continue
+        lim = skips[k].start if k < ns else n  # no furniture before lim
+        m = special(text, i, lim)
+        p = m.start() if m else lim
+        if p > i:
+            out.append(text[i:p])
+            offs.extend(range(i, p))
+            last = text[p - 1]
+            i = p
             continue
         c = text[i]
         if c == "\r":
             i += 1
             continue
-        if c == "-" and out and out[-1].islower():
+        if c == "-" and last and last.islower():
             # a word hyphenated at a line end: "gemeen-\nschappelijke" -> "gemeenschappelijke"
             j = i + 1
             while j < n and text[j] in " \t":
@@ -347,7 +369,7 @@ def normalise(text: str, start: int, skip: Iterable[Span]) -> tuple[str, list[in
                 if j2 < n and text[j2].islower():
                     i = j2
                     continue
-        if c == "-" and out and (out[-1].isupper() or out[-1].isdigit()):
+        if c == "-" and last and (last.isupper() or last.isdigit()):
             # a compound broken after its hyphen: "NAVO-\nkader" -> "NAVO-kader"
             j = i + 1
             while j < n and text[j] in " \t":
@@ -355,6 +377,7 @@ def normalise(text: str, start: int, skip: Iterable[Span]) -> tuple[str, list[in
             if j < n and text[j] == "\n":
                 out.append("-")
                 offs.append(i)
+                last = "-"
                 j2 = j + 1
                 while j2 < n and text[j2] in " \t":
                     j2 += 1
@@ -364,18 +387,22 @@ def normalise(text: str, start: int, skip: Iterable[Span]) -> tuple[str, list[in
             c = " "
         out.append(c)
         offs.append(i)
+        last = c
         i += 1
     body = "".join(out)
-    # collapse runs of blank lines left by removed furniture (keep offsets aligned)
-    keep = [True] * len(body)
-    for m in re.finditer(r"\n[ \t]*(?:\n[ \t]*){2,}", body):
-        for p in range(m.start() + 2, m.end()):
-            keep[p] = False
-        # keep exactly one blank line
-    if not all(keep):
-        body2 = "".join(ch for ch, kp in zip(body, keep, strict=True) if kp)
-        offs = [o for o, kp in zip(offs, keep, strict=True) if kp]
-        body = body2
+    # collapse runs of blank lines left by removed furniture (keep offsets aligned): keep exactly one
+    cuts = [(m.start() + 2, m.end()) for m in _BLANK_RUN_RE.finditer(body)]
+    if any(a < b for a, b in cuts):
+        parts: list[str] = []
+        kept: list[int] = []
+        pos = 0
+        for a, b in cuts:
+            parts.append(body[pos:a])
+            kept.extend(offs[pos:a])
+            pos = max(pos, b)
+        parts.append(body[pos:])
+        kept.extend(offs[pos:])
+        body, offs = "".join(parts), kept
     return body, offs
 
 

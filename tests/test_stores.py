@@ -99,8 +99,11 @@ def target(request: pytest.FixtureRequest) -> Target:
 
 
 def expected_counts(dist: Path) -> dict[str, int]:
+    """Triples per graph after a load: the dataset's, and the manifest graph's (one per graph, and
+    one more per graph with a content hash in dist/manifest.json)."""
     counts = dataset_graphs(dist / "kamerkg.nq")
-    counts[kload.MANIFEST_GRAPH] = len(counts)
+    hashes = kload.graph_hashes(dist)
+    counts[kload.MANIFEST_GRAPH] = len(counts) + sum(1 for g in counts if hashes.get(g))
     return counts
 
 
@@ -148,6 +151,39 @@ def test_dropped_document_graph_is_deleted_on_reload(target: Target, dist: Path,
     assert dropped not in after
     assert after == expected_counts(smaller)
 
+    target.load(dist)  # put it back
+    assert count_triples(target.query_url) == expected_counts(dist)
+
+
+def test_changed_only_sends_the_changed_graph_alone(target: Target, dist: Path, tmp_path: Path) -> None:
+    """A daily update: after one source changed, --changed-only PUTs that document's graph and nothing
+    else, and the store then holds exactly the new dataset."""
+    from kamerkg.api import build
+
+    src = tmp_path / "src"
+    src.mkdir()
+    sources = sorted((ROOT / "data" / "sources").iterdir())
+    for p in sources:
+        (src / p.name).write_bytes(p.read_bytes())
+    changed = next(p for p in sorted(src.glob("kst-*.txt")))
+    text = changed.read_text(encoding="utf-8") + "\n\nDe NAVO en de Europese Unie.\n"
+    changed.write_text(text, encoding="utf-8")
+    new = tmp_path / "dist"
+    assert build([src], out=new, extras=False).published
+    old_h, new_h = kload.graph_hashes(dist), kload.graph_hashes(new)
+    differ = sorted(g for g in new_h if old_h.get(g) != new_h[g])
+    assert len(differ) == 1 and changed.stem in differ[0]
+
+    target.load(dist)
+    same = kload.load(dist, target.store_url, auth=target.auth, changed_only=True)
+    assert same.graphs == {} and same.unchanged == len(old_h)
+    dry = kload.load(new, target.store_url, auth=target.auth, changed_only=True, dry_run=True)
+    assert list(dry.graphs) == differ
+    update = kload.load(new, target.store_url, auth=target.auth, changed_only=True)
+    assert list(update.graphs) == differ and update.unchanged == len(new_h) - 1
+    assert count_triples(target.query_url) == expected_counts(new)
+    everything = kload.read_dataset(new)
+    assert kload.read_graphs(new, list(everything)) == everything  # the binary search finds every graph
     target.load(dist)  # put it back
     assert count_triples(target.query_url) == expected_counts(dist)
 

@@ -15,6 +15,13 @@ steps keeps this safe when a load is interrupted:
 4. ``DELETE`` the graphs of the old manifest that the dataset no longer has;
 5. write the manifest as exactly the new graphs.
 
+The manifest graph also records each loaded graph's content hash (``kkg:contentHash``, from
+``dist/manifest.json``, :mod:`kamerkg.changes`). With ``changed_only`` a load sends only the graphs whose
+hash differs from the one the store records (a daily update of a large store: seconds, not a reload);
+the graphs are read straight out of the sorted ``kamerkg.nq`` (a binary search per graph), not by
+parsing the whole dump. A graph being written is listed without a hash until the load completes, so an
+interrupted load is finished by the next one.
+
 :func:`bulk` writes N-Quads shards for the offline bulk loaders of large stores and returns the
 loader commands for Oxigraph (``oxigraph load``) and Virtuoso (``ld_dir``/``rdf_loader_run``).
 
@@ -49,6 +56,7 @@ MANIFEST_GRAPH = GRAPH_BASE + "load-manifest"
 DEFAULT_GRAPH_FALLBACK = GRAPH_BASE + "default"
 KKG = "https://w3id.org/kamerkg/def#"
 LOADED_GRAPH = KKG + "loadedGraph"
+CONTENT_HASH = KKG + "contentHash"
 DCT_MODIFIED = "http://purl.org/dc/terms/modified"
 USER_AGENT = "kamerkg-load/0.1 (+https://w3id.org/kamerkg/)"
 # Sent as text/turtle: N-Triples is a subset of Turtle, and every Graph Store here accepts text/turtle
@@ -75,6 +83,7 @@ class LoadReport:
     graphs: dict[str, int] = field(default_factory=dict)  # graph IRI -> triples PUT
     deleted: list[str] = field(default_factory=list)  # stale graphs removed
     stale_unknown: bool = False  # dry run without a readable manifest
+    unchanged: int = 0  # graphs not sent because the store has them with the same content hash
     dry_run: bool = False
     seconds: float = 0.0
     requests: int = 0
@@ -89,6 +98,7 @@ class LoadReport:
         return (
             f"{verb} {len(self.graphs)} graphs, {self.triples} triples into {self.store}; "
             f"stale graphs {'to delete' if self.dry_run else 'deleted'}: {deleted}; "
+            f"{f'unchanged graphs skipped: {self.unchanged}; ' if self.unchanged else ''}"
             f"{self.requests} requests in {self.seconds:.2f} s"
         )
 
@@ -193,10 +203,77 @@ def _ntriples(triples: Iterable[ox.Triple]) -> bytes:
     return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _manifest_triples(graphs: Iterable[str]) -> list[ox.Triple]:
+def _manifest_triples(graphs: Iterable[str], hashes: dict[str, str] | None = None) -> list[ox.Triple]:
     m = ox.NamedNode(MANIFEST_GRAPH)
     p = ox.NamedNode(LOADED_GRAPH)
-    return [ox.Triple(m, p, ox.NamedNode(g)) for g in sorted(set(graphs))]
+    h = ox.NamedNode(CONTENT_HASH)
+    out = []
+    for g in sorted(set(graphs)):
+        out.append(ox.Triple(m, p, ox.NamedNode(g)))
+        if hashes and hashes.get(g):
+            out.append(ox.Triple(ox.NamedNode(g), h, ox.Literal(hashes[g])))
+    return out
+
+
+def graph_hashes(dist_dir: Path) -> dict[str, str]:
+    """The content hash of every graph of a built dataset (``manifest.json``; empty when it has none)."""
+    import json
+
+    try:
+        data = json.loads((Path(dist_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    hashes = data.get("graph_hashes") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in hashes.items() if v} if isinstance(hashes, dict) else {}
+
+
+def _line_graph(line: bytes) -> str:
+    """The graph IRI of an N-Quads line ending in ``<graph> .``."""
+    end = line.rstrip()
+    i = end.rfind(b"<", 0, len(end) - 1)
+    return end[i + 1 : end.rfind(b">")].decode("utf-8") if i != -1 else ""
+
+
+def read_graphs(dist_dir: Path, wanted: Iterable[str]) -> dict[str, list[ox.Triple]]:
+    """The triples of the graphs ``wanted`` from ``kamerkg.nq``, whose graphs are contiguous and in order
+    of graph IRI (as ``kamerkg build`` writes it): a binary search over the file per graph. Falls back to
+    reading the whole file when a graph is not where the order says it is."""
+    path = Path(dist_dir) / "kamerkg.nq"
+    want = sorted(set(wanted))
+    out: dict[str, list[ox.Triple]] = {}
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            for g in want:
+                lo, hi = 0, size
+                while lo < hi:  # the first line start whose graph is >= g
+                    mid = (lo + hi) // 2
+                    f.seek(mid)
+                    if mid:
+                        f.readline()
+                    start = f.tell()
+                    line = f.readline()
+                    if not line or _line_graph(line) >= g:
+                        hi = mid
+                    else:
+                        lo = start + len(line)
+                f.seek(lo)
+                if lo:
+                    f.seek(lo - 1)
+                    if f.read(1) != b"\n":
+                        f.readline()
+                block = []
+                while (line := f.readline()) and _line_graph(line) == g:
+                    block.append(line)
+                if not block:
+                    raise LookupError(g)
+                out[g] = [q.triple for q in ox.parse(b"".join(block), format=ox.RdfFormat.N_QUADS)]
+    except (LookupError, SyntaxError):
+        everything = read_dataset(Path(dist_dir))
+        return {g: everything[g] for g in want if g in everything}
+    except OSError:
+        raise StoreError(f"{path}: no such file (run `kamerkg build` first)") from None
+    return out
 
 
 # ----------------------------------------------------------------------------- the Graph Store client
@@ -298,17 +375,26 @@ class GraphStore:
             raise StoreError(f"GET <{graph}> at {self.shown}: unreadable {ctype}: {e}") from None
 
     def manifest(self) -> set[str] | None:
+        hashes = self.manifest_hashes()
+        return None if hashes is None else set(hashes)
+
+    def manifest_hashes(self) -> dict[str, str | None] | None:
+        """The graphs the last load wrote, each with its content hash (None where none is recorded)."""
         triples = self.get(MANIFEST_GRAPH)
         if triples is None:
             return None
-        return {
-            t.object.value
+        graphs: dict[str, str | None] = {
+            t.object.value: None
             for t in triples
             if t.predicate.value == LOADED_GRAPH and isinstance(t.object, ox.NamedNode)
         }
+        for t in triples:
+            if t.predicate.value == CONTENT_HASH and t.subject.value in graphs:
+                graphs[t.subject.value] = t.object.value
+        return graphs
 
-    def put_manifest(self, graphs: Iterable[str]) -> None:
-        self.put(MANIFEST_GRAPH, _manifest_triples(graphs))
+    def put_manifest(self, graphs: Iterable[str], hashes: dict[str, str] | None = None) -> None:
+        self.put(MANIFEST_GRAPH, _manifest_triples(graphs, hashes))
 
 
 # ----------------------------------------------------------------------------- load
@@ -355,6 +441,7 @@ def load(
     timeout: float = 120.0,
     manifest: bool = True,
     workers: int = 1,
+    changed_only: bool = False,
 ) -> LoadReport:
     """Replace every graph of ``dist_dir/kamerkg.nq`` in the Graph Store at ``store_url``.
 
@@ -362,36 +449,51 @@ def load(
     ``("bearer", token)``. With ``dry_run`` nothing is written; the manifest is read if the store
     answers, to list the stale graphs. ``manifest=False`` skips the manifest graph (and so the
     deletion of stale graphs). ``workers`` > 1 sends that many PUTs at once, each worker with its
-    own connection (and its own Digest state).
+    own connection (and its own Digest state). ``changed_only`` sends only the graphs whose content
+    hash (``dist/manifest.json``) differs from the one the store's manifest graph records.
     """
     t0 = time.perf_counter()
-    graphs = read_dataset(Path(dist_dir))
+    dist = Path(dist_dir)
+    if not (dist / "kamerkg.nq").is_file():
+        raise StoreError(f"{dist / 'kamerkg.nq'}: no such file (run `kamerkg build` first)")
+    hashes = graph_hashes(dist) if manifest else {}
     endpoint = endpoint_url(store_url, graph_store_path)
     report = LoadReport(store=redact_url(endpoint), dry_run=dry_run)
-    report.graphs = {g: len(ts) for g, ts in graphs.items()}
     with GraphStore(endpoint, auth, timeout=timeout) as gs:
         report.store = gs.shown
+        old: dict[str, str | None] | None = None
+        if manifest:
+            try:
+                old = gs.manifest_hashes()
+            except StoreError as e:
+                if not dry_run:
+                    raise
+                log.warning("dry run: cannot read the manifest: %s", e)
+                report.stale_unknown = True
+        if changed_only and hashes and manifest:
+            send = sorted(g for g, h in hashes.items() if (old or {}).get(g) != h)
+            graphs = read_graphs(dist, send)
+            report.unchanged = len(hashes) - len(send)
+            names = set(hashes)
+        else:
+            graphs = read_dataset(dist)
+            names = set(graphs)
+        report.graphs = {g: len(ts) for g, ts in graphs.items()}
+        stale = sorted(set(old or {}) - names)
         if dry_run:
-            if manifest:
-                try:
-                    old = gs.manifest()
-                except StoreError as e:
-                    log.warning("dry run: cannot read the manifest: %s", e)
-                    report.stale_unknown = True
-                else:
-                    report.deleted = sorted((old or set()) - set(graphs))
+            report.deleted = stale if not report.stale_unknown else []
             report.requests = gs.requests
             report.seconds = time.perf_counter() - t0
             return report
-        old = gs.manifest() if manifest else None
-        if manifest:
-            gs.put_manifest((old or set()) | set(graphs))
+        if manifest:  # old ∪ new; a graph about to be written keeps no hash until the load completes
+            kept = {g: h for g, h in (old or {}).items() if h and g not in graphs}
+            gs.put_manifest(set(old or {}) | names, kept)
         extra = _put_graphs(gs, graphs, workers, auth, timeout)
         if manifest:
-            for g in sorted((old or set()) - set(graphs)):
+            for g in stale:
                 gs.delete(g)
                 report.deleted.append(g)
-            gs.put_manifest(graphs)
+            gs.put_manifest(names, hashes)
         report.requests = gs.requests + extra
     report.seconds = time.perf_counter() - t0
     log.info("%s", report.summary())
@@ -475,7 +577,7 @@ def bulk(dist_dir: Path | str, out_dir: Path | str, shard_size: int = 1_000_000)
             for t in triples:
                 yield ox.Quad(t.subject, t.predicate, t.object, gn)
         mg = ox.NamedNode(MANIFEST_GRAPH)
-        for t in _manifest_triples(graphs):
+        for t in _manifest_triples(graphs, graph_hashes(Path(dist_dir))):
             yield ox.Quad(t.subject, t.predicate, t.object, mg)
 
     files: list[Path] = []
@@ -522,6 +624,7 @@ def _run(args: argparse.Namespace) -> int:
         graph_store_path=args.graph_store_path,
         timeout=args.timeout,
         workers=args.workers,
+        changed_only=args.changed_only,
     )
     if args.dry_run:
         for g, n in report.graphs.items():
@@ -566,4 +669,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--timeout", type=float, default=120.0, metavar="S", help="seconds per request (default 120)"
     )
     p.add_argument("--workers", type=int, default=1, metavar="N", help="PUTs at once (default 1)")
+    p.add_argument(
+        "--changed-only",
+        action="store_true",
+        help="send only the graphs whose content hash differs from what the store's last load recorded",
+    )
     p.set_defaults(func=_run)

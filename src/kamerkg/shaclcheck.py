@@ -235,14 +235,17 @@ class Checker:
         return False
 
 
+_LANG_STRING, _XSD_STRING = RDF.langString, XSD.string  # made once (Namespace makes a URIRef per access)
+
+
 def _has_datatype(v: Term, dt: URIRef) -> bool:
     if not isinstance(v, Literal):
         return False
-    if dt == RDF.langString:
+    if dt == _LANG_STRING:
         return bool(v.language)
     if v.language:
         return False
-    actual = v.datatype if v.datatype is not None else XSD.string
+    actual = v.datatype if v.datatype is not None else _XSD_STRING
     if actual != dt:
         return False
     return not getattr(v, "ill_typed", False)

@@ -8,6 +8,7 @@ organisation; a post that the register holds ("Minister van Defensie") is matche
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from kamerkg.model import Evidence, Mention, SourceDoc
@@ -108,6 +109,7 @@ def find_mentions(
 ) -> list[Mention]:
     text = doc.body
     masked = [(m.start(), m.end()) for m in MASK_RE.finditer(text)]
+    masked_starts = [a for a, _ in masked]
     out: list[Mention] = []
     # subjects (topics, core tasks) are matched in a pass of their own, so that a topic phrase such as
     # "samenwerking tussen de EU en de NAVO" does not hide the organisations named inside it
@@ -118,7 +120,7 @@ def find_mentions(
         keys = by_form[form_of(m.group(0))]
         key = sorted(keys, key=lambda k: KIND_ORDER.get(reg.entries[k].kind, 9))[0]
         e = reg.entries[key]
-        if e.kind == "organisation" and any(a <= m.start() < b for a, b in masked):
+        if e.kind == "organisation" and _inside(masked, masked_starts, m.start()):
             continue
         if (
             e.kind == "organisation"
@@ -143,6 +145,12 @@ def find_mentions(
         out.extend(_unknown_committees(doc, out))
         out.extend(_unknown_organisations(doc, out))
     return out
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], i: int) -> bool:
+    """Whether ``i`` is inside one of ``spans`` (non-overlapping, in order; ``starts`` their starts)."""
+    k = bisect_right(starts, i) - 1
+    return k >= 0 and i < spans[k][1]
 
 
 def _unknown_organisations(doc: SourceDoc, found: list[Mention]) -> list[Mention]:

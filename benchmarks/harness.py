@@ -104,6 +104,9 @@ def bench_size(n: int, work: Path, baseline_max: int, repeat: int, workers: int 
     k, rss = run_measured(["kamerkg", "--sources", str(src), "--dist", str(dist)]
                           + (["--workers", str(workers)] if workers else []))
     k.update(peak_rss_mb=rss, docs_per_s=_rates(k["docs"], k["seconds"]))
+    inc, irss = run_measured(["kamerkg-incremental", "--sources", str(src), "--dist", str(dist)]
+                             + (["--workers", str(workers)] if workers else []))
+    k["incremental"] = {**inc, "peak_rss_mb": irss}
     if n <= max_query_docs:
         try:
             q, qrss = run_measured(["kamerkg-queries", "--dist", str(dist), "--repeat", str(repeat),
@@ -173,13 +176,13 @@ def table(runs: list[dict[str, Any]]) -> str:
 
     t = Table(title="kamerkg scale benchmark (issue 6)")
     for c in ("docs", "system", "total s", "docs/s", "p+e+m docs/s", "validate docs/s", "publish docs/s",
-              "peak RSS MB", "nq MB", "query p95 max ms"):
+              "peak RSS MB", "nq MB", "query p95 max ms", "1 changed: s"):
         t.add_column(c, justify="right" if c != "system" else "left")
     for r in runs:
         for name in ("kamerkg", "baseline", "floor"):
             d, note = (_bl(r) if name == "baseline" else (r[name], ""))
             if not d:
-                t.add_row(str(r["docs"]), name, "not run", "", "", "", "", "", "", "")
+                t.add_row(str(r["docs"]), name, "not run", "", "", "", "", "", "", "", "")
                 continue
             s, dps = d["seconds"], d["docs_per_s"]
             qs = d.get("query_ms", {}).values()
@@ -193,6 +196,7 @@ def table(runs: list[dict[str, Any]]) -> str:
                 f"{dps.get('publish', 0):.0f}" if "publish" in dps else "",
                 f"{d.get('peak_rss_mb', 0):.0f}", f"{nq / 2**20:.1f}" if nq else "",
                 (f"{qp95:.1f}" if qp95 is not None else "") + (f" ({n_to} timed out)" if n_to else ""),
+                f"{d['incremental']['seconds']['total']:.1f}" if "incremental" in d else "",
             )
     buf = io.StringIO()
     Console(file=buf, width=160).print(t)

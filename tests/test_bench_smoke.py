@@ -50,5 +50,9 @@ def test_harness_writes_the_json_table_and_plot(tmp_path: Path) -> None:
     assert sorted(run["kamerkg"]["query_bound_ms"]) == queries and run["kamerkg"]["bound_docs"]
     assert all(q["p50"] is not None and "error" not in q for q in run["kamerkg"]["query_bound_ms"].values())
     assert run["kamerkg"]["store"]["kind"] == "memory" and run["kamerkg"]["store"]["load_s"] > 0
+    # the daily update: one document changed (rebuilt), then changed back (its entry is in the cache);
+    # both publications spliced from the previous one
+    inc = run["kamerkg"]["incremental"]
+    assert [(r["docs_built"], r["spliced"]) for r in inc["runs"]] == [(1, 1), (0, 1)]
     assert (out / "table.txt").read_text(encoding="utf-8").count("kamerkg") >= 1
     assert (out / "scale.png").exists() or (out / "scale.svg").exists()

@@ -88,6 +88,10 @@ def run_measured(args: list[str], timeout: float | None = None) -> tuple[dict[st
     return json.loads(out), round(peak / 2**20, 1)
 
 
+def _du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
 def _rates(docs: int, seconds: dict[str, float]) -> dict[str, float]:
     return {k: round(docs / v, 1) if v > 0 else float("inf") for k, v in seconds.items()}
 
@@ -107,6 +111,8 @@ def bench_size(n: int, work: Path, baseline_max: int, repeat: int, workers: int 
     inc, irss = run_measured(["kamerkg-incremental", "--sources", str(src), "--dist", str(dist)]
                              + (["--workers", str(workers)] if workers else []))
     k["incremental"] = {**inc, "peak_rss_mb": irss}
+    k["cache_mb"] = round(_du(dist.parent / ".kamerkg-cache") / 2**20, 1)
+    shutil.rmtree(dist.parent / ".kamerkg-cache", ignore_errors=True)  # disk: at 100k the cache is ~30 GB
     if n <= max_query_docs:
         try:
             q, qrss = run_measured(["kamerkg-queries", "--dist", str(dist), "--repeat", str(repeat),
@@ -120,6 +126,7 @@ def bench_size(n: int, work: Path, baseline_max: int, repeat: int, workers: int 
         k["query_skipped"] = (f"queries run only up to {max_query_docs} documents (--max-query-docs): the "
                               "embedded in-memory store needs about 1.1 KB per quad (9 GB at 10k documents)")
     res["kamerkg"] = k
+    shutil.rmtree(dist.with_name(dist.name + ".store"), ignore_errors=True)  # the queries' on-disk store
 
     f, frss = run_measured(["floor", "--sources", str(src), "--nquads", str(dist / "kamerkg.nq"),
                             "--dist", str(work / f"n{n}" / "floor")])

@@ -56,6 +56,22 @@ DOC_TYPES = [
     (r"\bVOORSTEL VAN WET\b", "wetsvoorstel"),
     (r"\bNOTA NAAR AANLEIDING VAN\b", "nota"),
 ]
+# for each of DOC_TYPES, literal pieces one of which every match of its pattern contains (a cheap test
+# first: the patterns begin with \b or ^, which makes the regex engine try every position of the text)
+DOC_TYPE_NEEDS = [
+    ("VERSLAG VAN EEN ALGEMEEN OVERLEG", "Verslag van een algemeen overleg"),
+    ("VERSLAG VAN EEN SCHRIFTELIJK OVERLEG", "Verslag van een schriftelijk overleg"),
+    ("VERSLAG VAN EEN COMMISSIEDEBAT", "Verslag van een commissiedebat"),
+    ("MOTIE VAN ", "Motie"),
+    ("AMENDEMENT VAN ", "Amendement"),
+    ("Antwoord schriftelijke vragen", "ntwoord van "),
+    ("Vragen van ", "Schriftelijke vragen"),
+    ("Kamervraag ",),
+    ("BRIEF VAN DE ", "Brief regering", "Kamerbrief"),
+    ("MEMORIE VAN TOELICHTING",),
+    ("VOORSTEL VAN WET",),
+    ("NOTA NAAR AANLEIDING VAN",),
+]
 
 
 def _v(doc: SourceDoc, value: str, s: int, e: int, rule: str) -> Value:
@@ -217,7 +233,9 @@ def doc_type(doc: SourceDoc, signatories: list[Signatory], has_date_line: bool) 
     # in its own text first ("Nr. 283 BRIEF VAN DE MINISTER ..."), else in the site's header lines
     for where, text in (("body", doc.body[:4000]), ("site", doc.text[:4000])):
         named = []
-        for pat, t in DOC_TYPES:
+        for (pat, t), needs in zip(DOC_TYPES, DOC_TYPE_NEEDS, strict=True):
+            if not any(s in text for s in needs):
+                continue  # a text holding none of the words a pattern needs cannot match it
             m = re.search(pat, text, re.MULTILINE)
             if m:
                 named.append((m.start(), m.end(), t))

@@ -1,0 +1,65 @@
+"""Regexes rewritten for speed match what the first versions matched (issue 6: worker CPU per document)."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from kamerkg.extract.document import DOC_TYPE_NEEDS, DOC_TYPES
+from kamerkg.extract.meetings import SENT_END_RE
+
+ROOT = Path(__file__).parent.parent
+# the sentence-end regex as first written (lookbehinds before the end character)
+SENT_END_FIRST = re.compile(
+    r"(?<!\bjl)(?<!\bnr)(?<!\bd\.d)(?<!\ba\.s)(?<!\bo\.a)(?<!\bbijv)(?<!\bresp)(?<!\b[A-Z])[.!?](?"
+    r"=\s+[A-Z(«\d]|\s*$)|\n[ \t]*\n"
+)
+
+
+def _texts(tmp_path: Path) -> list[str]:
+    files = sorted((ROOT / "data" / "sources").glob("*.txt"))
+    files += sorted((ROOT / "tests" / "fuzz" / "corpus").glob("*"))
+    corpus = pytest.importorskip("benchmarks.corpus")
+    files += corpus.generate(ROOT / "data" / "sources", tmp_path, 120, seed=5)
+    return [f.read_text(encoding="utf-8") for f in files]
+
+
+def _spans(rx: re.Pattern[str], text: str, a: int, b: int) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(text, a, b)]
+
+
+def test_sentence_ends_as_first_written(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    for text in _texts(tmp_path):
+        assert _spans(SENT_END_RE, text, 0, len(text)) == _spans(SENT_END_FIRST, text, 0, len(text))
+        for _ in range(20):  # the windows _sentence_bounds reads
+            a = rng.randrange(len(text))
+            b = min(len(text), a + rng.randint(0, 1600))
+            assert _spans(SENT_END_RE, text, a, b) == _spans(SENT_END_FIRST, text, a, b)
+            m, f = SENT_END_RE.search(text, a, b), SENT_END_FIRST.search(text, a, b)
+            assert (m and m.span()) == (f and f.span())
+    pieces = ["jl", "nr", "d.d", "a.s", "o.a", "bijv", "resp", "A", "b", ".", "!", "?", " ", "\n", "\t", "(",
+              "«", "1", "x", "Xjl"]
+    for _ in range(50000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        assert _spans(SENT_END_RE, text, a, b) == _spans(SENT_END_FIRST, text, a, b), (text, a, b)
+
+
+def test_doc_type_needs_hold_for_every_match(tmp_path: Path) -> None:
+    """Each document-type pattern matches only texts holding one of its needed pieces (else doc_type
+    skips the pattern), checked on every heading the sources and a generated corpus have."""
+    assert len(DOC_TYPE_NEEDS) == len(DOC_TYPES)
+    texts = _texts(tmp_path)
+    seen = 0
+    for text in texts:
+        for part in (text[:4000], text):
+            for (pat, _), needs in zip(DOC_TYPES, DOC_TYPE_NEEDS, strict=True):
+                if re.search(pat, part, re.MULTILINE):
+                    seen += 1
+                    assert any(s in part for s in needs), pat
+    assert seen > 50

@@ -2,7 +2,8 @@
 
 An entry holds everything the build needs from a document: its identifier, its validation results,
 its graph as sorted N-Quads, its TriG block, its N-Triples lines split into its own triples and the
-shared ones (see :mod:`kamerkg.dumps`), the Turtle of its own triples, its fact sheet and its text.
+shared ones (see :mod:`kamerkg.dumps`), the Turtle of its own triples and its text; its fact sheet is a
+file of its own beside the entry, which publishing hard-links into ``dist/facts/``.
 The key is the SHA-256 of the source bytes and file name together with a *fingerprint* of everything
 the result depends on: the kamerkg code (``src/kamerkg/**.py``), the ontology and shapes, the registers, the
 curated statements, the fact-sheet queries, the base IRI and the versions of Python and the RDF
@@ -24,9 +25,9 @@ from pathlib import Path
 
 from kamerkg.config import Settings
 
-SECTIONS = ("nq", "trig", "local", "shared", "ttl", "facts", "text")
+SECTIONS = ("nq", "trig", "local", "shared", "ttl", "text")
 CACHE_DIR = ".kamerkg-cache"
-FORMAT = "2"
+FORMAT = "3"
 
 
 def fingerprint(s: Settings) -> str:
@@ -85,13 +86,15 @@ class Entry:
     quads: int = 0
     own: int = 0  # triples whose subject is the document or a node under it (kamerkg.dumps)
     sha: str = ""  # the graph's hash for the change feed (kamerkg.changes.graph_hashes)
+    facts_sha: str = ""  # SHA-256 and size of the fact sheet file
+    facts_len: int = 0
     lens: list[int] = field(default_factory=list)
     offset: int = 0  # where the sections start in the file
 
     def meta(self) -> dict[str, object]:
         return {"key": self.key, "path": self.path, "doc_id": self.doc_id, "error": self.error,
                 "results": self.results, "quads": self.quads, "own": self.own, "sha": self.sha,
-                "lens": self.lens}
+                "facts_sha": self.facts_sha, "facts_len": self.facts_len, "lens": self.lens}
 
 
 class Cache:
@@ -101,6 +104,9 @@ class Cache:
 
     def file(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.kkg"
+
+    def facts_file(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.facts.json"
 
     def get(self, key: str) -> Entry | None:
         p = self.file(key)
@@ -112,11 +118,22 @@ class Cache:
             return None
         if meta.get("key") != key:
             return None
+        if meta.get("doc_id") and meta.get("error") is None and not self.facts_file(key).is_file():
+            return None  # its fact sheet was removed: build it again
         e = Entry(**meta)
         e.offset = len(head)
         return e
 
     def put(self, e: Entry, sections: dict[str, bytes]) -> Entry:
+        """Write an entry: ``sections`` (:data:`SECTIONS`) and, under ``"facts"``, the fact sheet."""
+        facts = sections.get("facts")
+        if facts is not None and e.doc_id:
+            fp = self.facts_file(e.key)
+            fp.parent.mkdir(parents=True, exist_ok=True)
+            ftmp = fp.with_name(f".{fp.name}.tmp{os.getpid()}")
+            ftmp.write_bytes(facts)
+            os.replace(ftmp, fp)  # before the entry: an entry on disk has its fact sheet
+            e.facts_sha, e.facts_len = hashlib.sha256(facts).hexdigest(), len(facts)
         e.lens = [len(sections.get(k, b"")) for k in SECTIONS]
         head = (json.dumps(e.meta(), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         p = self.file(e.key)

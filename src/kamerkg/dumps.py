@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import pickle
+import queue
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -137,15 +138,15 @@ def write_dumps(
     staging: Path,
     out: Path,
     parts: list[Part],
-    blocks: Callable[[Part, str], bytes],
+    blocks: Callable[[Part, tuple[str, ...]], dict[str, bytes | memoryview]],
     header: bytes,
     prefixes: dict[str, str],
     fp: str,
     ids: str,
     old: State | None,
 ) -> Written:
-    """Write the four dumps into ``staging``. ``parts`` in graph order; ``blocks(part, section)`` gives a
-    part's section (``nq``, ``trig``, ``local``, ``ttl``, ``shared``: :data:`kamerkg.cache.SECTIONS`) and
+    """Write the four dumps into ``staging``. ``parts`` in graph order; ``blocks(part, names)`` gives a
+    part's sections (``nq``, ``trig``, ``local``, ``ttl``, ``shared``: :data:`kamerkg.cache.SECTIONS`) and
     raises LookupError when it has none; ``old`` is the state of the publication in ``out`` (None: write
     everything anew). The returned state is ``old`` brought up to date."""
     t_start = time.perf_counter()
@@ -165,18 +166,18 @@ def write_dumps(
         gone, new = [], list(parts)
     dirty: set[str] = set()
     for p in gone:
-        _count(st, blocks(p, "shared"), -1, prefix, dirty)
+        _count(st, bytes(blocks(p, ("shared",))["shared"]), -1, prefix, dirty)
         if p.doc_id is not None:
             dirty.add(p.doc_id)
     for p in new:
-        _count(st, blocks(p, "shared"), 1, prefix, dirty)
+        _count(st, bytes(blocks(p, ("shared",))["shared"]), 1, prefix, dirty)
         if p.doc_id is not None:
             dirty.add(p.doc_id)
     by_doc = {p.doc_id: p for p in parts if p.doc_id is not None}
     for d in sorted(dirty):
         about = st.foreign.get(d)
         if d in built and about:
-            own = set(blocks(by_doc[d], "local").splitlines(keepends=True))
+            own = set(bytes(blocks(by_doc[d], ("local",))["local"]).splitlines(keepends=True))
             hit = about & own
             if hit:
                 st.covered[d] = hit
@@ -201,37 +202,65 @@ def write_dumps(
             old_at[(p.graph, p.key)] = list(pos)
             pos = [a + b for a, b in zip(pos, p.lens, strict=True)]
 
-    def one(i: int, fmt: str) -> tuple[int, str]:
-        t0 = time.perf_counter()
-        try:
-            return write(i, fmt)
-        finally:
-            seconds[f"write_{fmt}"] = time.perf_counter() - t0
+    # one reader (this thread) reads each new part's sections in one go and hands them to a writer
+    # thread per dump, which writes and hashes (hashlib and the writes release the GIL)
+    Item = bytes | memoryview | tuple[int, int] | None
+    queues: list[queue.Queue[Item]] = [queue.Queue(maxsize=256) for _ in FORMATS]
 
-    def write(i: int, fmt: str) -> tuple[int, str]:
+    def writer(i: int, fmt: str) -> tuple[int, str]:
+        t0 = time.perf_counter()
+        q = queues[i]
+        error: BaseException | None = None
         with _Target(staging / f"kamerkg.{fmt}", out / f"kamerkg.{fmt}" if old is not None else None) as dst:
-            dst.put(heads[fmt])
-            run: list[int] | None = None  # a run of unchanged blocks: [offset, length] in the old file
+            while (item := q.get()) is not None:
+                if error is not None:
+                    continue  # keep draining, so that the reader never waits on a dead writer
+                try:
+                    if isinstance(item, tuple):
+                        dst.copy(*item)
+                    else:
+                        dst.put(item)
+                except BaseException as e:  # noqa: BLE001 - raised below, after the queue is drained
+                    error = e
+        seconds[f"write_{fmt}"] = time.perf_counter() - t0
+        if error is not None:
+            raise error
+        return dst.pos, dst.h.hexdigest()
+
+    names = tuple(SECTION[f] for f in FORMATS)
+    with ThreadPoolExecutor(max_workers=len(FORMATS)) as pool:
+        futures = [pool.submit(writer, i, f) for i, f in enumerate(FORMATS)]
+        try:
+            for i, f in enumerate(FORMATS):
+                queues[i].put(heads[f])
+            runs: list[list[int] | None] = [None] * len(FORMATS)  # unchanged blocks: [offset, length]
             for p in parts:
                 at = old_at.get((p.graph, p.key))
                 if at is not None:
-                    if run is not None and run[0] + run[1] == at[i]:
-                        run[1] += p.lens[i]
-                    else:
-                        if run is not None:
-                            dst.copy(*run)
-                        run = [at[i], p.lens[i]]
+                    for i in range(len(FORMATS)):
+                        r = runs[i]
+                        if r is not None and r[0] + r[1] == at[i]:
+                            r[1] += p.lens[i]
+                        else:
+                            if r is not None:
+                                queues[i].put((r[0], r[1]))
+                            runs[i] = [at[i], p.lens[i]]
                     continue
-                if run is not None:
-                    dst.copy(*run)
-                    run = None
-                dst.put(blocks(p, SECTION[fmt]))
-            if run is not None:
-                dst.copy(*run)
-            return dst.pos, dst.h.hexdigest()
-
-    with ThreadPoolExecutor(max_workers=len(FORMATS)) as pool:
-        done = list(pool.map(one, range(len(FORMATS)), FORMATS))
+                data = blocks(p, names)
+                for i, f in enumerate(FORMATS):
+                    r = runs[i]
+                    if r is not None:
+                        queues[i].put((r[0], r[1]))
+                        runs[i] = None
+                    queues[i].put(data[SECTION[f]])
+            for i in range(len(FORMATS)):
+                r = runs[i]
+                if r is not None:
+                    queues[i].put((r[0], r[1]))
+        finally:
+            for q in queues:
+                q.put(None)
+        done = [f.result() for f in futures]
     sizes = {f"kamerkg.{f}": done[i][0] for i, f in enumerate(FORMATS)}
     hashes = {f"kamerkg.{f}": done[i][1] for i, f in enumerate(FORMATS)}
     triples = len(shared_lines) + sum(p.own for p in parts)
@@ -283,7 +312,7 @@ class _Target:
                 self.view = memoryview(self.map)
         return self
 
-    def put(self, data: bytes) -> None:
+    def put(self, data: bytes | memoryview) -> None:
         view = memoryview(data)
         done = 0
         while done < len(data):

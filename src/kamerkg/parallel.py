@@ -433,16 +433,16 @@ class Runner:
             ghash[f"{s.ids}graph/{b.doc_id}"] = e.sha
         parts.sort(key=lambda p: p.graph)
 
-        def blocks(p: Part, section: str) -> bytes:
+        def blocks(p: Part, names: tuple[str, ...]) -> dict[str, bytes]:
             if p.doc_id is None:
                 if p.key != ref_key:
                     raise LookupError(p.key)
-                return ref_blocks[section]
+                return {k: ref_blocks[k] for k in names}
             e = entries.get(p.key) or self.store.get(p.key)
             if e is None:
                 raise LookupError(p.key)
             entries[p.key] = e
-            return self.store.read(e, section)
+            return self._sections(e, names)
 
         self._state_path = state_path(self.store.root, self.out)
         old = load_state(self._state_path, self.fp, self.out)
@@ -458,25 +458,17 @@ class Runner:
         return written, ghash, [p.graph for p in parts]
 
     def _facts(self, staging: Path, done: list[Built], files: dict[str, int], hashes: dict[str, str]) -> None:
-        """``facts/<doc>.json``: linked from the previous publication when the document is unchanged."""
-        old_files: dict[str, Any] = {}
-        if self._old_parts:
-            try:
-                old_files = json.loads((self.out / "manifest.json").read_bytes()).get("files", {})
-            except (OSError, ValueError):
-                old_files = {}
+        """``facts/<doc>.json``: hard links to the cache's fact sheet files (copies where links cannot be
+        made), so publishing 10,000 of them does not read or write their bytes."""
         (staging / "facts").mkdir(parents=True, exist_ok=True)
         for b in done:
             rel = f"facts/{b.doc_id}.json"
-            known = old_files.get(rel)
-            if known and self._old_parts.get(b.doc_id) == b.entry.key:
-                try:
-                    os.link(self.out / rel, staging / rel)
-                    files[rel], hashes[rel] = known["bytes"], known["sha256"]
-                    continue
-                except OSError:
-                    pass
-            _put(staging, rel, self.store.read(b.entry, "facts"), files, hashes)
+            src = self.store.facts_file(b.entry.key)
+            try:
+                os.link(src, staging / rel)
+            except OSError:
+                shutil.copyfile(src, staging / rel)
+            files[rel], hashes[rel] = b.entry.facts_len, b.entry.facts_sha
 
     def _save_state(self) -> Path:
         """The dumps' state, written beside the cache entries (put in place once the publication is)."""
@@ -500,15 +492,15 @@ class Runner:
     def _sections(self, e: Entry, names: tuple[str, ...]) -> dict[str, bytes]:
         from kamerkg.cache import SECTIONS
 
+        starts = [e.offset + sum(e.lens[:i]) for i in range(len(SECTIONS) + 1)]
+        want = [i for i, k in enumerate(SECTIONS) if k in names]
+        if not want:
+            return {}
+        lo, hi = starts[want[0]], starts[want[-1] + 1]  # the one span that holds them all
         with open(self.store.file(e.key), "rb") as f:
-            f.seek(e.offset)
-            data = f.read(sum(e.lens))
-        out, pos = {}, 0
-        for k, n in zip(SECTIONS, e.lens, strict=True):
-            if k in names:
-                out[k] = data[pos : pos + n]
-            pos += n
-        return out
+            f.seek(lo)
+            data = memoryview(f.read(hi - lo))  # slices without copies
+        return {SECTIONS[i]: data[starts[i] - lo : starts[i + 1] - lo] for i in want}  # type: ignore[misc]
 
     def _text(self, b: Built) -> str:
         return self.store.read(b.entry, "text").decode("utf-8")

@@ -61,11 +61,16 @@ class Linked:
 
 
 def _form_index(reg: Registers, kind: str) -> dict[str, str]:
-    idx: dict[str, str] = {}
-    for e in reg.by_kind(kind):
-        for f in e.forms:
-            idx.setdefault(f.casefold(), e.key)
-    return idx
+    """Casefolded form -> key of the register entries of ``kind`` (made once per registers: read only)."""
+
+    def make() -> dict[str, str]:
+        idx: dict[str, str] = {}
+        for e in reg.by_kind(kind):
+            for f in e.forms:
+                idx.setdefault(f.casefold(), e.key)
+        return idx
+
+    return reg.derived(("form-index", kind), make)
 
 
 PARTICLES = {"van", "de", "der", "den", "ten", "ter", "te", "het", "in", "'t", "’t", "op", "la", "le", "du"}

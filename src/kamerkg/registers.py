@@ -6,9 +6,11 @@ the kind of an entity follows from its ``rdf:type``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, ORG, SKOS
@@ -17,6 +19,7 @@ from kamerkg.config import DEFAULT_BASE, Settings
 from kamerkg.errors import ResourceError
 
 SCHEMA = Namespace("https://schema.org/")
+T = TypeVar("T")
 
 KIND_BY_TYPE = {
     "InternationalOrganisation": "organisation",
@@ -50,6 +53,8 @@ class Registers:
     entries: dict[str, Entry]
     base: str
     files: tuple[Path, ...]
+    _derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _derived_token: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def iri(self, key: str) -> URIRef:
         return URIRef(self.base + "id/" + key)
@@ -61,6 +66,20 @@ class Registers:
 
     def by_kind(self, kind: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.kind == kind]
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, a read-only value computed from the entries, made once per registers (the extractors
+        and linking asked for the same form indexes and matchers for every document). Made again when the
+        entries are replaced or grow or shrink; the value must not be changed by its users."""
+        token = (id(self.entries), len(self.entries))
+        if self._derived_token != token:
+            self._derived.clear()
+            self._derived_token = token
+        try:
+            return self._derived[key]  # type: ignore[no-any-return]
+        except KeyError:
+            v = self._derived[key] = make()
+            return v
 
     def label(self, key: str) -> str | None:
         e = self.entries.get(key)

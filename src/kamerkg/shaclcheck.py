@@ -48,6 +48,11 @@ class PropertyShape:
     allowed: frozenset[Term] | None = None
     min_inclusive: Literal | None = None
     unique_lang: bool = False
+    per_value: bool = True  # whether it constrains each value (else only their number): set by Checker
+
+    def constrains_values(self) -> bool:
+        return bool(self.datatype is not None or self.pattern is not None or self.cls
+                    or self.allowed is not None or self.min_inclusive is not None or self.unique_lang)
 
 
 @dataclass
@@ -123,6 +128,9 @@ class Checker:
 
     def __init__(self, shapes: list[NodeShape], background: Iterable[tuple[Term, Term, Term]]) -> None:
         self.shapes = shapes
+        for sh in shapes:
+            for ps in sh.properties:
+                ps.per_value = ps.constrains_values()
         self.base = index(background)
         self.by_class: dict[Term, list[NodeShape]] = defaultdict(list)
         self.by_subject_of: dict[Term, list[NodeShape]] = defaultdict(list)
@@ -206,11 +214,21 @@ class Checker:
         return False
 
     def _violates(self, doc: Index, n: Term, ps: PropertyShape, types: dict[Term, set[Term]]) -> bool:
-        vals = self._values(doc, n, ps.path)
+        path = ps.path
+        if len(path) == 1:  # _objects, inlined (the common case)
+            p = path[0]
+            vals = doc.get(n, _EMPTY).get(p, _NONE)
+            b = self.base.get(n, _EMPTY).get(p, _NONE)
+            if b:
+                vals = (vals | b) if vals else b
+        else:
+            vals = self._values(doc, n, path)
         if ps.min_count is not None and len(vals) < ps.min_count:
             return True
         if ps.max_count is not None and len(vals) > ps.max_count:
             return True
+        if not vals or not ps.per_value:
+            return False
         langs: set[str] = set()
         for v in vals:
             if ps.datatype is not None and not _has_datatype(v, ps.datatype):

@@ -96,10 +96,12 @@ def form_of(surface: str) -> str:
 
 
 def matcher(reg: Registers, kinds: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, list[str]]]:
-    items = tuple(
-        sorted((f, e.key) for e in reg.entries.values() if e.kind in kinds for f in e.forms if len(f) >= 2)
-    )
-    return _matcher(hash(items), items)
+    def make() -> tuple[re.Pattern[str], dict[str, list[str]]]:
+        entries = reg.entries.values()
+        items = tuple(sorted((f, e.key) for e in entries if e.kind in kinds for f in e.forms if len(f) >= 2))
+        return _matcher(hash(items), items)
+
+    return reg.derived(("matcher", kinds), make)
 
 
 def find_mentions(

@@ -63,3 +63,45 @@ def test_doc_type_needs_hold_for_every_match(tmp_path: Path) -> None:
                     seen += 1
                     assert any(s in part for s in needs), pat
     assert seen > 50
+
+
+def test_organisation_regexes_need_their_pieces(tmp_path: Path) -> None:
+    """_unknown_organisations runs ORG_ABBR_RE / ORG_OF_RE only on texts holding what every match holds."""
+    from kamerkg.extract.entities import ORG_ABBR_NEEDS, ORG_ABBR_RE, ORG_OF_NEEDS, ORG_OF_RE
+
+    rng = random.Random(9)
+    seen = 0
+    for text in _texts(tmp_path):
+        for rx, need in ((ORG_ABBR_RE, ORG_ABBR_NEEDS), (ORG_OF_RE, ORG_OF_NEEDS)):
+            for m in rx.finditer(text):
+                seen += 1
+                assert need.search(m.group(0)), m.group(0)
+    words = ["Agentschap", "Ministerie", "Coördinator", "van", "voor", "de", "het", "Defensie", "(EDA)",
+             "(X)", " ", "\n", "Europees", "agentschap", "-", "en", "(Ab)", "Office"]
+    for _ in range(20000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 10)))
+        for rx, need in ((ORG_ABBR_RE, ORG_ABBR_NEEDS), (ORG_OF_RE, ORG_OF_NEEDS)):
+            for m in rx.finditer(text):
+                seen += 1
+                assert need.search(m.group(0)), (text, m.group(0))
+    assert seen > 100
+
+
+def test_mapping_literals_are_rdflibs() -> None:
+    """mapping._lit makes the Literal rdflib's constructor makes (value, language, datatype, lexical form)."""
+    from rdflib import Literal
+
+    from kamerkg.mapping import _lit
+
+    rng = random.Random(4)
+    values: list[object] = ["", "abc", " x\n", "é", "\ud800", "Raad Buitenlandse Zaken", "1", True, 3, 2.5]
+    values += ["".join(chr(rng.randrange(1, 0x3000)) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    for v in values:
+        for lang in (None, "nl", "en", ""):
+            want, got = Literal(v, lang=lang), _lit(v, lang)
+            assert type(got) is Literal
+            assert str(got) == str(want)
+            for slot in ("_language", "_datatype", "_value", "_ill_typed"):
+                assert getattr(got, slot) == getattr(want, slot), (v, lang, slot)
+                assert type(getattr(got, slot)) is type(getattr(want, slot)), (v, lang, slot)
+            assert got == want and hash(got) == hash(want)

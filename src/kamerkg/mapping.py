@@ -129,6 +129,19 @@ class TripleSet:
         return len(self.triples)
 
 
+def _lit(value: object, lang: str | None = None) -> Literal:
+    """``Literal(value, lang=lang)``. A plain or Dutch string is made directly, with the attributes rdflib's
+    constructor gives it (which is slow: a fifth of the mapping time); anything else goes through it."""
+    if type(value) is not str or (lang is not None and lang != "nl"):
+        return Literal(value, lang=lang)
+    lit = str.__new__(Literal, value)
+    lit._language = lang
+    lit._datatype = None
+    lit._value = value
+    lit._ill_typed = None
+    return lit
+
+
 def _unchecked_uri(value: str) -> URIRef:
     return str.__new__(URIRef, value)  # what URIRef(value) makes, without re-checking a valid IRI
 
@@ -153,7 +166,7 @@ class _Builder:
     def add(self, s: URIRef, p: URIRef, o: object) -> None:
         if o is None:
             return
-        self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
+        self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else _lit(o)))
 
     def evidence(
         self, subject: URIRef, ev: Evidence, prop: URIRef | None = None, body: URIRef | None = None
@@ -185,7 +198,7 @@ class _Builder:
             quote = uri(f"{e}#quote")
             add((target, OA.hasSelector, quote))
             add((quote, RDF.type, OA.TextQuoteSelector))
-            add((quote, OA.exact, Literal(self.text[start:end])))
+            add((quote, OA.exact, _lit(self.text[start:end])))
         add((e, PROV.wasAttributedTo, self.agent(ev.rule)))
         return e
 
@@ -193,20 +206,23 @@ class _Builder:
         a = self.agents.get(rule)
         if a is not None:  # its triples are in the graph already
             return a
-        kind, _, name = rule.partition(":")
-        if kind == "curator":
-            a = self.iri(f"curator/{slug(name)}")
-            self.g.add((a, RDF.type, self.K.Curator))
-            self.g.add((a, RDF.type, PROV.Person))
-        else:
-            a = self.iri(f"rule/{slug(name)}")
-            self.g.add((a, RDF.type, self.K.ExtractionRule))
-            self.g.add((a, RDF.type, PROV.SoftwareAgent))
-        self.g.add((a, RDFS.label, Literal(name)))
+        made = _AGENTS.get((self.s.ids, self.s.vocab, rule))
+        if made is None:
+            kind, _, name = rule.partition(":")
+            if kind == "curator":
+                a = self.iri(f"curator/{slug(name)}")
+                triples = ((a, RDF.type, self.K.Curator), (a, RDF.type, PROV.Person))
+            else:
+                a = self.iri(f"rule/{slug(name)}")
+                triples = ((a, RDF.type, self.K.ExtractionRule), (a, RDF.type, PROV.SoftwareAgent))
+            made = _AGENTS[(self.s.ids, self.s.vocab, rule)] = (a, (*triples, (a, RDFS.label, _lit(name))))
+        a, triples = made
+        self.g.triples.update(triples)
         self.agents[rule] = a
         return a
 
 
+_AGENTS: dict[tuple[str, str, str], tuple[URIRef, tuple[tuple[URIRef, URIRef, URIRef | Literal], ...]]] = {}
 _OFFSETS: dict[int, Literal] = {}
 
 
@@ -249,29 +265,29 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
     g = b.g
     d = b.doc
     g.add((d, RDF.type, K.ParliamentaryDocument))
-    g.add((d, DCTERMS.identifier, Literal(ex.identifier.value)))
+    g.add((d, DCTERMS.identifier, _lit(ex.identifier.value)))
     b.evidence(d, ex.identifier.evidence, DCTERMS.identifier)
-    g.add((d, K.layout, Literal(doc.layout)))
-    g.add((d, K.truncated, Literal(doc.truncated)))
-    g.add((d, DCTERMS.source, Literal(doc.path.name)))
+    g.add((d, K.layout, _lit(doc.layout)))
+    g.add((d, K.truncated, _lit(doc.truncated)))
+    g.add((d, DCTERMS.source, _lit(doc.path.name)))
     if re.match(r"^(kst|ah-tk|kv-tk|blg|stcrt|stb)-", ex.identifier.value):
         g.add((d, FOAF.page, URIRef(official_url(ex.identifier.value))))
     if ex.identifier.value.startswith("kst-"):
         g.add((d, SCHEMA.isPartOf, b.iri("series/kamerstukken-tk")))
     label = _doc_label(ex)
-    g.add((d, RDFS.label, Literal(label, lang="nl")))
+    g.add((d, RDFS.label, _lit(label, "nl")))
     for v in ex.dossiers:
         dos = b.iri(f"dossier/{v.value}")
         g.add((d, K.inDossier, dos))
         g.add((dos, RDF.type, K.Dossier))
-        g.add((dos, K.dossierNumber, Literal(v.value)))
+        g.add((dos, K.dossierNumber, _lit(v.value)))
         b.evidence(d, v.evidence, K.inDossier, dos)
     if ex.dossier_title is not None and ex.dossiers:
         dos = b.iri(f"dossier/{ex.dossiers[0].value}")
-        g.add((dos, DCTERMS.title, Literal(ex.dossier_title.value, lang="nl")))
+        g.add((dos, DCTERMS.title, _lit(ex.dossier_title.value, "nl")))
         b.evidence(dos, ex.dossier_title.evidence, DCTERMS.title)
     if ex.number is not None:
-        g.add((d, K.documentNumber, Literal(ex.number.value)))
+        g.add((d, K.documentNumber, _lit(ex.number.value)))
         b.evidence(d, ex.number.evidence, K.documentNumber)
     if ex.doc_type is not None:
         t = b.iri(f"doctype/{slug(ex.doc_type.value)}")
@@ -281,7 +297,7 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
         g.add((d, DCTERMS.date, Literal(ex.date.value, datatype=XSD.date)))
         b.evidence(d, ex.date.evidence, DCTERMS.date)
     if ex.vergaderjaar is not None:
-        g.add((d, K.vergaderjaar, Literal(ex.vergaderjaar.value)))
+        g.add((d, K.vergaderjaar, _lit(ex.vergaderjaar.value)))
         b.evidence(d, ex.vergaderjaar.evidence, K.vergaderjaar)
     if ex.place is not None and linked.place_key:
         p = b.iri(linked.place_key)
@@ -297,21 +313,21 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
         }.get(mi.kind)
         if typ is not None:
             g.add((e, RDF.type, typ))
-        g.add((e, SKOS.prefLabel, Literal(mi.label, lang="nl")))
-        g.add((e, K.unlinked, Literal(True)))
+        g.add((e, SKOS.prefLabel, _lit(mi.label, "nl")))
+        g.add((e, K.unlinked, _lit(True)))
         if mi.kind == "person":
             for name in mi.names or [mi.label]:
-                g.add((e, FOAF.name, Literal(name)))
+                g.add((e, FOAF.name, _lit(name)))
 
     # signatures
     for i, s in enumerate(ex.signatories, 1):
         sig = URIRef(f"{d}/signature/{i}")
         g.add((d, K.hasSignature, sig))
         g.add((sig, RDF.type, K.Signature))
-        g.add((sig, K.nameAsPrinted, Literal(s.name)))
+        g.add((sig, K.nameAsPrinted, _lit(s.name)))
         if s.role:
-            g.add((sig, K.roleAsPrinted, Literal(s.role)))
-        g.add((sig, SCHEMA.position, Literal(i)))
+            g.add((sig, K.roleAsPrinted, _lit(s.role)))
+        g.add((sig, SCHEMA.position, _lit(i)))
         if s.person_key:
             person = b.iri(s.person_key)
             g.add((sig, K.signatory, person))
@@ -340,7 +356,7 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
         cit = URIRef(f"{d}/citation/{i}")
         g.add((cit, RDF.type, K.Citation))
         g.add((cit, K.citingDocument, d))
-        g.add((cit, K.citationText, Literal(c.text)))
+        g.add((cit, K.citationText, _lit(c.text)))
         target_id = cited_id(c)
         target = doc_iri(settings, target_id) if target_id else None
         cited_iris.append(target)
@@ -348,17 +364,17 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
             g.add((cit, K.citedDocument, target))
             g.add((d, DCTERMS.references, target))
             g.add((target, RDF.type, K.ParliamentaryDocument))
-            g.add((target, DCTERMS.identifier, Literal(target_id)))
-            g.add((target, RDFS.label, Literal(c.text, lang="nl")))
+            g.add((target, DCTERMS.identifier, _lit(target_id)))
+            g.add((target, RDFS.label, _lit(c.text, "nl")))
             if c.number:
-                g.add((target, K.documentNumber, Literal(c.number)))
+                g.add((target, K.documentNumber, _lit(c.number)))
             for dn in c.dossiers:
                 dos = b.iri(f"dossier/{dn}")
                 g.add((target, K.inDossier, dos))
                 g.add((dos, RDF.type, K.Dossier))
-                g.add((dos, K.dossierNumber, Literal(dn)))
+                g.add((dos, K.dossierNumber, _lit(dn)))
             if c.vergaderjaar:
-                g.add((target, K.vergaderjaar, Literal(c.vergaderjaar)))
+                g.add((target, K.vergaderjaar, _lit(c.vergaderjaar)))
             if target_id.startswith(("kst-", "ah-tk-")):
                 g.add((target, FOAF.page, URIRef(official_url(target_id))))
         b.evidence(cit, c.evidence)
@@ -369,7 +385,7 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
         m = b.iri(key)
         meeting_iris.append(m)
         g.add((m, RDF.type, K.Meeting))
-        g.add((m, RDFS.label, Literal(mt.description, lang="nl")))
+        g.add((m, RDFS.label, _lit(mt.description, "nl")))
         if mt.start:
             g.add((m, SCHEMA.startDate, Literal(mt.start.isoformat(), datatype=XSD.date)))
         if mt.end:
@@ -380,7 +396,7 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
             g.add((m, K.gatheringKind, b.iri(mt.gathering)))
         if mt.format:
             g.add((m, K.meetingFormat, b.iri(mt.format)))
-        g.add((m, K.extraordinary, Literal(mt.extraordinary)))
+        g.add((m, K.extraordinary, _lit(mt.extraordinary)))
         if mt.place:
             from kamerkg.link import place_key
 
@@ -405,8 +421,8 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
             item = URIRef(f"{announced[0]}/item/{a.position}")
             g.add((announced[0], K.hasAgendaItem, item))
             g.add((item, RDF.type, K.AgendaItem))
-            g.add((item, RDFS.label, Literal(a.title, lang="nl")))
-            g.add((item, K.agendaPosition, Literal(a.position)))
+            g.add((item, RDFS.label, _lit(a.title, "nl")))
+            g.add((item, K.agendaPosition, _lit(a.position)))
             for t in a.topics:
                 g.add((item, DCTERMS.subject, b.iri(t)))
             b.evidence(item, a.evidence)
@@ -421,7 +437,7 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
         g.add((cor, K.incorrectValue, _value(c.wrong, c.wrong_date)))
         g.add((cor, K.correctValue, _value(c.right, c.right_date)))
         if c.subject:
-            g.add((cor, RDFS.comment, Literal(c.subject, lang="nl")))
+            g.add((cor, RDFS.comment, _lit(c.subject, "nl")))
         b.evidence(cor, c.evidence)
 
     # commitments to inform the Kamer
@@ -431,9 +447,9 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
         g.add((com, K.informs, b.iri("org/tweede-kamer")))
         if c.informant_key:
             g.add((com, K.informant, b.iri(c.informant_key)))
-        g.add((com, RDFS.label, Literal(c.informant, lang="nl")))
+        g.add((com, RDFS.label, _lit(c.informant, "nl")))
         if c.about:
-            g.add((com, K.statement, Literal(c.about, lang="nl")))
+            g.add((com, K.statement, _lit(c.about, "nl")))
         for t in _topics_in(ex, c.evidence):
             g.add((com, K.regarding, b.iri(t)))
         b.evidence(com, c.evidence)
@@ -446,7 +462,7 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
 
 
 def _value(text: str, d: date | None) -> Literal:
-    return Literal(d.isoformat(), datatype=XSD.date) if d else Literal(text)
+    return Literal(d.isoformat(), datatype=XSD.date) if d else _lit(text)
 
 
 def _topics_in(ex, ev: Evidence) -> list[str]:  # type: ignore[no-untyped-def]
@@ -498,16 +514,16 @@ def _curated(b: _Builder, linked: Linked, meeting_iris: list[URIRef]) -> None:
         if c.kind == "taskforce":
             tf = b.iri(str(f["key"]))
             g.add((tf, RDF.type, K.TaskForce))
-            g.add((tf, SKOS.prefLabel, Literal(str(f["label"]), lang="nl")))
+            g.add((tf, SKOS.prefLabel, _lit(str(f["label"]), "nl")))
             if f.get("label_en"):
                 g.add((tf, SKOS.prefLabel, Literal(str(f["label_en"]), lang="en")))
             if f.get("unit_of"):
                 g.add((tf, ORG.unitOf, b.iri(str(f["unit_of"]))))
-            g.add((tf, K.purpose, Literal(str(f["purpose"]), lang="nl")))
+            g.add((tf, K.purpose, _lit(str(f["purpose"]), "nl")))
             if f.get("purpose_en"):
                 g.add((tf, K.purpose, Literal(str(f["purpose_en"]), lang="en")))
             if f.get("mandate"):
-                g.add((tf, K.mandate, Literal(str(f["mandate"]), lang="nl")))
+                g.add((tf, K.mandate, _lit(str(f["mandate"]), "nl")))
             est = f.get("established_at")
             if isinstance(est, dict):
                 for mi, mt in zip(meeting_iris, ex.meetings, strict=True):
@@ -526,7 +542,7 @@ def _curated(b: _Builder, linked: Linked, meeting_iris: list[URIRef]) -> None:
             g.add((pos, K.stance, b.iri(str(f["stance"]))))
             if f.get("regarding"):
                 g.add((pos, K.regarding, b.iri(str(f["regarding"]))))
-            g.add((pos, K.statement, Literal(str(f["statement"]), lang="nl")))
+            g.add((pos, K.statement, _lit(str(f["statement"]), "nl")))
             if f.get("statement_en"):
                 g.add((pos, K.statement, Literal(str(f["statement_en"]), lang="en")))
             g.add((pos, DCTERMS.source, b.doc))

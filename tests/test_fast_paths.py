@@ -105,3 +105,61 @@ def test_mapping_literals_are_rdflibs() -> None:
                 assert getattr(got, slot) == getattr(want, slot), (v, lang, slot)
                 assert type(getattr(got, slot)) is type(getattr(want, slot)), (v, lang, slot)
             assert got == want and hash(got) == hash(want)
+
+
+def test_excluded_before_as_the_regex(tmp_path: Path) -> None:
+    from kamerkg.extract.meetings import EXCLUDE_BEFORE_RE, EXCLUDE_LONGEST, _excluded_before
+
+    # the longest a match can be without its closing white space
+    words = EXCLUDE_BEFORE_RE.pattern[: EXCLUDE_BEFORE_RE.pattern.rindex(r"\s*$")]
+    assert max(len(w) for w in re.sub(r"^\(\?:|\)$", "", words).split("|")) <= EXCLUDE_LONGEST
+    rng = random.Random(8)
+    hits = 0
+    for text in _texts(tmp_path):
+        for _ in range(200):
+            i = rng.randrange(len(text))
+            before = text[max(0, i - 200) : i]
+            want = EXCLUDE_BEFORE_RE.search(before) is not None
+            hits += want
+            assert _excluded_before(before) == want, before[-40:]
+    pieces = ["Vastgesteld", "BIJ BRIEF VAN", "tot en met", "na", "voor", "x", " ", "\n", "\t", "\u00a0",
+              "\u2003", "Ukraina", "K", "datum van"]
+    for _ in range(30000):
+        before = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        want = EXCLUDE_BEFORE_RE.search(before) is not None
+        hits += want
+        assert _excluded_before(before) == want, before
+    assert hits > 100
+
+
+def test_register_matchers_as_plain_alternations(tmp_path: Path) -> None:
+    """The mention matchers (a trie of the register's forms) find what the alternation of the forms, longest
+    first, finds: same spans, same text."""
+    from kamerkg.config import settings
+    from kamerkg.extract.entities import matcher
+    from kamerkg.registers import load_registers
+
+    reg = load_registers(settings())
+    texts = _texts(tmp_path)
+    rng = random.Random(12)
+    for kinds in (("organisation", "country", "place", "post", "person"), ("topic", "coretask"),
+                  ("organisation",)):
+        pattern, by_form = matcher(reg, kinds)
+        forms = sorted(by_form, key=lambda f: (-len(f), f))
+        alts = "|".join(r"\s+".join(re.escape(w) for w in f.split(" ")) for f in forms)
+        plain = re.compile(r"(?<![\w])(?:" + alts + r")(?:(?![\w])|(?=\d{1,2}(?![\w])))")
+        assert pattern.pattern != plain.pattern  # the trie is in use
+        mixed = []
+        for _ in range(300):  # forms glued, cut, broken across lines, with footnote markers and hyphens
+            parts = []
+            for _ in range(rng.randint(1, 12)):
+                f = rng.choice(forms)
+                if rng.random() < 0.3:
+                    f = f[: rng.randint(1, len(f))]
+                if rng.random() < 0.2:
+                    f = f.replace(" ", rng.choice(["\n", "  ", " \n "]))
+                parts.append(f + rng.choice(["", " ", "1", "12", "123", "-", "s", ", ", "\n", "x"]))
+            mixed.append("".join(parts))
+        for text in texts + mixed:
+            got = [(m.span(), m.group(0)) for m in pattern.finditer(text)]
+            assert got == [(m.span(), m.group(0)) for m in plain.finditer(text)]

@@ -88,9 +88,37 @@ def _matcher(key: int, items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[s
 
     # a space in a form matches any white space (the text may break a name across lines: "Bosnië\nen
     # Herzegovina"); a footnote marker glued to a name ("Defensie1") does not hide it
-    alts = "|".join(r"\s+".join(re.escape(w) for w in f.split(" ")) for f in forms)
+    alts = _trie(forms) or "|".join(r"\s+".join(re.escape(w) for w in f.split(" ")) for f in forms)
     pattern = re.compile(r"(?<![\w])(?:" + alts + r")(?:(?![\w])|(?=\d{1,2}(?![\w])))")
     return pattern, by_form
+
+
+def _trie(forms: list[str]) -> str | None:
+    """The alternation of ``forms`` (longest first, a space matching any white space) as a trie: the same
+    matches, without trying every form in turn at every word. At a position the forms that match are
+    prefixes of one another (word by word), so the first alternative that matches is the longest form that
+    does; the trie tries a longer continuation before ending a form, which finds that same form. None for
+    forms other than words of non-space characters joined by single spaces (then the plain alternation)."""
+    end = ""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for f in forms:
+        if not f or f != f.strip() or "  " in f or any(c.isspace() and c != " " for c in f):
+            return None
+        node = root
+        for c in f:
+            node = node.setdefault(c, {})
+        node[end] = {}
+
+    def emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        alts = [(r"\s+" if c == " " else re.escape(c)) + emit(node[c]) for c in sorted(node) if c != end]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end in node:
+            return body + "?" if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + body + ")?"
+        return body
+
+    return emit(root)
 
 
 def form_of(surface: str) -> str:

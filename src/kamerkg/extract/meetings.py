@@ -92,6 +92,15 @@ EXCLUDE_BEFORE_RE = re.compile(
     r"sinds|uiterlijk|voor|na)\s*$",
     re.IGNORECASE,
 )
+EXCLUDE_LONGEST = 13  # characters of the longest word EXCLUDE_BEFORE_RE ends on ("Bij brief van")
+
+
+def _excluded_before(before: str) -> bool:
+    """``EXCLUDE_BEFORE_RE.search(before)``, tried only where a match can start: its word ends where the
+    white space closing ``before`` begins (str.isspace is re's \\s), and is at most EXCLUDE_LONGEST long."""
+    return EXCLUDE_BEFORE_RE.search(before, max(0, len(before.rstrip()) - EXCLUDE_LONGEST)) is not None
+
+
 ATTEND_RE = re.compile(
     r"\b(?:aanwezig zijn|aanwezig zal zijn|deelnemen|nemen deel|schuiven aan|aanschuiven)\b"
 )
@@ -177,7 +186,7 @@ def find_meetings(
         if own_date_span and dm.start >= own_date_span[0] and dm.end <= own_date_span[1]:
             continue
         before = text[max(0, dm.start - 200) : dm.start]
-        if EXCLUDE_BEFORE_RE.search(before):
+        if _excluded_before(before):
             continue
         sa, sb = _sentence_bounds(text, dm.start)
         clause_start = (

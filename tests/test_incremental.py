@@ -127,8 +127,10 @@ def test_a_document_and_one_citing_it_give_each_triple_once_also_incrementally(t
     work = tmp_path / "w" / "dist"
     first = build([src], out=work, extras=False)
     assert first.published and "kst-21501-28-175" in first.documents, first.errors
-    stated = '<https://w3id.org/kamerkg/id/doc/kst-21501-28-175> <http://purl.org/dc/terms/identifier> "kst-21501-28-175"'
-    graphs = [ln for ln in (work / "kamerkg.nq").read_text(encoding="utf-8").splitlines() if ln.startswith(stated)]
+    stated = ('<https://w3id.org/kamerkg/id/doc/kst-21501-28-175> <http://purl.org/dc/terms/identifier> '
+              '"kst-21501-28-175"')
+    nq = (work / "kamerkg.nq").read_text(encoding="utf-8").splitlines()
+    graphs = [ln for ln in nq if ln.startswith(stated)]
     assert len(graphs) == 2  # both documents state it, each in its graph
 
     def check(clean_name: str) -> None:

@@ -101,6 +101,12 @@ class Cache:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
+        self._dirs: set[str] = set()  # subfolders made by this process (a mkdir per entry cost 0.2 ms)
+
+    def _dir(self, key: str) -> None:
+        if key[:2] not in self._dirs:
+            (self.root / key[:2]).mkdir(parents=True, exist_ok=True)
+            self._dirs.add(key[:2])
 
     def file(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.kkg"
@@ -129,7 +135,7 @@ class Cache:
         facts = sections.get("facts")
         if facts is not None and e.doc_id:
             fp = self.facts_file(e.key)
-            fp.parent.mkdir(parents=True, exist_ok=True)
+            self._dir(e.key)
             ftmp = fp.with_name(f".{fp.name}.tmp{os.getpid()}")
             ftmp.write_bytes(facts)
             os.replace(ftmp, fp)  # before the entry: an entry on disk has its fact sheet
@@ -137,7 +143,7 @@ class Cache:
         e.lens = [len(sections.get(k, b"")) for k in SECTIONS]
         head = (json.dumps(e.meta(), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         p = self.file(e.key)
-        p.parent.mkdir(parents=True, exist_ok=True)
+        self._dir(e.key)
         tmp = p.with_suffix(f".tmp{os.getpid()}")
         with open(tmp, "wb") as f:
             f.write(head)

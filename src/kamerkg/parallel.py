@@ -174,7 +174,7 @@ class _Worker:
                        "text": text}
 
 
-_STATE: dict[str, Any] = {}
+_STATE: dict[Any, Any] = {}
 
 
 def _worker(s: Settings, fp: str) -> _Worker:
@@ -194,7 +194,9 @@ def _run_chunk(
     worker state (registers, shapes, ontology) is made only when a document is not in the cache."""
     w: _Worker | None = None
     before: dict[str, float] = {}
-    cache = Cache(Path(cache_root))
+    cache = _STATE.get(("cache", cache_root))
+    if cache is None:
+        cache = _STATE[("cache", cache_root)] = Cache(Path(cache_root))
     out = []
     for p in paths:
         path = Path(p)

@@ -70,8 +70,13 @@ def _middle_pool(templates: list[Template]) -> list[str]:
     pool = []
     for t in templates:
         if len(t.paragraphs) >= 5:
+            m = KST.match(t.doc_id) or AH.match(t.doc_id)
+            # the template's own number in a heading ("Nr. 177 VERSLAG ..."): the new document's number
+            own_nr = re.compile(rf"\b([Nn]r\.?\s*){m['nr']}\b") if m else None
             for para in t.paragraphs[2:-2]:
                 clean = own.sub("\x00ID\x00", FURNITURE_RE.sub("", para)).strip("\n")
+                if own_nr is not None:
+                    clean = own_nr.sub("\\g<1>\x00NR\x00", clean)
                 if clean.strip():
                     pool.append(clean)
     return pool

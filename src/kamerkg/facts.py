@@ -138,6 +138,12 @@ S_POSITION = _SCHEMA + "position"
 S_START = _SCHEMA + "startDate"
 S_END = _SCHEMA + "endDate"
 S_LOCATION = _SCHEMA + "location"
+# the predicates the queries read (the document's other quads are not indexed)
+READ_PREDICATES = frozenset((
+    RDF_TYPE, RDFS_LABEL, PREF_LABEL, SAME_AS, DC_ID, DC_DATE, DC_TITLE, K_NUMBER, K_TYPE, K_VJ, K_DOSSIER,
+    K_DOSSIER_NUMBER, K_SIGNATURE, K_NAME, K_ROLE, K_EVIDENCE, K_FOR, K_CITING, K_CITATION, K_CITED, OA_BODY,
+    OA_TARGET, OA_SELECTOR, OA_START, S_POSITION, S_START, S_END, S_LOCATION,
+))
 # terms compared with objects
 K_MEETING = _N(_KKG + "Meeting")
 K_TASK_FORCE = _N(_KKG + "TaskForce")
@@ -218,19 +224,23 @@ class _Direct:
         idx: dict[_Key, list[object]] = {}
         meetings: list[str] = []
         citations: list[str] = []
+        read = READ_PREDICATES
         for s, p, o, gn in quads:
             if gn != g:
                 raise _Undetermined  # quads outside the document's graph: not what the shortcut models
-            k = (s.value, p.value)
+            pv = p.value
+            if pv not in read:
+                continue
+            k = (s.value, pv)
             v = idx.get(k)
             if v is None:
                 idx[k] = [o]
             else:
                 v.append(o)
-            if k[1] == RDF_TYPE:
+            if pv == RDF_TYPE:
                 if o == K_MEETING:
                     meetings.append(k[0])
-            elif k[1] == K_CITING and o == doc:
+            elif pv == K_CITING and o == doc:
                 citations.append(k[0])
         get = idx.get
         ref = self.ref.get

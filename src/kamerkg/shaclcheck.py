@@ -201,12 +201,15 @@ class Checker:
 
     def _check(self, doc: Index, subjects: set[Term]) -> bool:
         types: dict[Term, set[Term]] = {}
+        subject_of = list(self.by_subject_of.items())
         for n in subjects:
             shapes = {id(sh): sh for c in self._types(doc, n, types) for sh in self.by_class.get(c, ())}
-            for po in (doc.get(n), self.base.get(n)):
-                for p in po or ():
-                    for sh in self.by_subject_of.get(p, ()):
-                        shapes[id(sh)] = sh
+            if subject_of:  # shapes targeting subjects of a predicate (few): does n have one?
+                dpo, bpo = doc.get(n), self.base.get(n)
+                for p, shs in subject_of:
+                    if (dpo and p in dpo) or (bpo and p in bpo):
+                        for sh in shs:
+                            shapes[id(sh)] = sh
             for sh in shapes.values():
                 for ps in sh.properties:
                     if self._violates(doc, n, ps, types):

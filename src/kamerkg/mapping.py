@@ -48,6 +48,18 @@ PREFIXES = {
 }
 
 
+_INTERNED: dict[URIRef, URIRef] = {}
+
+
+def intern_term(t: URIRef) -> URIRef:
+    """One object per vocabulary IRI, shared by the mapping and the compiled shapes check
+    (:mod:`kamerkg.shaclcheck`): dict and set lookups between their terms then succeed on identity, without
+    rdflib's Python-level ``__eq__``. The term is unchanged (same class, same IRI)."""
+    if type(t) is not URIRef:
+        return t
+    return _INTERNED.setdefault(t, t)
+
+
 class _Terms:
     """A namespace whose terms are made once: rdflib makes (and checks) a new URIRef on every attribute
     access, which was a tenth of the build time (issue 6 profile)."""
@@ -58,7 +70,7 @@ class _Terms:
     def __getattr__(self, name: str) -> URIRef:
         if name.startswith("__"):
             raise AttributeError(name)
-        v = getattr(self._ns, name)
+        v = intern_term(getattr(self._ns, name))
         setattr(self, name, v)
         return v
 
@@ -223,6 +235,14 @@ class _Builder:
 
 
 _AGENTS: dict[tuple[str, str, str], tuple[URIRef, tuple[tuple[URIRef, URIRef, URIRef | Literal], ...]]] = {}
+def _date(lexical: str) -> Literal:
+    """``Literal(lexical, datatype=XSD.date)``, with the interned datatype term (equal to the copy Literal()
+    makes)."""
+    lit = Literal(lexical, datatype=XSD.date)
+    lit._datatype = XSD.date
+    return lit
+
+
 _OFFSETS: dict[int, Literal] = {}
 
 
@@ -233,6 +253,7 @@ def _offset(n: int) -> Literal:
         if len(_OFFSETS) > 200_000:
             _OFFSETS.clear()
         lit = _OFFSETS[n] = Literal(n, datatype=XSD.nonNegativeInteger)
+        lit._datatype = XSD.nonNegativeInteger  # the interned term (Literal() copies it): equal
     return lit
 
 
@@ -294,7 +315,7 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
         g.add((d, K.documentType, t))
         b.evidence(d, ex.doc_type.evidence, K.documentType, t)
     if ex.date is not None:
-        g.add((d, DCTERMS.date, Literal(ex.date.value, datatype=XSD.date)))
+        g.add((d, DCTERMS.date, _date(ex.date.value)))
         b.evidence(d, ex.date.evidence, DCTERMS.date)
     if ex.vergaderjaar is not None:
         g.add((d, K.vergaderjaar, _lit(ex.vergaderjaar.value)))
@@ -387,9 +408,9 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
         g.add((m, RDF.type, K.Meeting))
         g.add((m, RDFS.label, _lit(mt.description, "nl")))
         if mt.start:
-            g.add((m, SCHEMA.startDate, Literal(mt.start.isoformat(), datatype=XSD.date)))
+            g.add((m, SCHEMA.startDate, _date(mt.start.isoformat())))
         if mt.end:
-            g.add((m, SCHEMA.endDate, Literal(mt.end.isoformat(), datatype=XSD.date)))
+            g.add((m, SCHEMA.endDate, _date(mt.end.isoformat())))
         if mt.organisation:
             g.add((m, K.convenedBy, b.iri(mt.organisation)))
         if mt.gathering:
@@ -462,7 +483,7 @@ def to_triples(linked: Linked, reg: Registers, settings: Settings) -> TripleSet:
 
 
 def _value(text: str, d: date | None) -> Literal:
-    return Literal(d.isoformat(), datatype=XSD.date) if d else _lit(text)
+    return _date(d.isoformat()) if d else _lit(text)
 
 
 def _topics_in(ex, ev: Evidence) -> list[str]:  # type: ignore[no-untyped-def]
@@ -494,7 +515,7 @@ def _memberships(b: _Builder, linked: Linked, meeting_iris: list[URIRef]) -> Non
             g.add((iv, RDF.type, TIME.Interval))
             g.add((iv, TIME.inside, instant))
             g.add((instant, RDF.type, TIME.Instant))
-            g.add((instant, TIME.inXSDDate, Literal(ex.date.value, datatype=XSD.date)))
+            g.add((instant, TIME.inXSDDate, _date(ex.date.value)))
         b.evidence(mem, ms.evidence)
     committee = "gathering/committee"
     reported = [mi for mi, mt in zip(meeting_iris, ex.meetings, strict=True) if mt.gathering == committee]

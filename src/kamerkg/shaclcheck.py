@@ -22,8 +22,12 @@ from dataclasses import dataclass, field
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
+from kamerkg.mapping import intern_term
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
-TYPE, SUBCLASS = RDF.type, RDFS.subClassOf
+TYPE, SUBCLASS = intern_term(RDF.type), intern_term(RDFS.subClassOf)
+# made once (rdflib's Namespace makes a URIRef per attribute access)
+_LANG_STRING, _XSD_STRING = intern_term(RDF.langString), intern_term(XSD.string)
 _EMPTY: dict[URIRef, set[Term]] = {}
 _NONE: set[Term] = set()
 _NODOC: Index = {}
@@ -49,6 +53,7 @@ class PropertyShape:
     min_inclusive: Literal | None = None
     unique_lang: bool = False
     per_value: bool = True  # whether it constrains each value (else only their number): set by Checker
+    lang_string: bool = False  # datatype is rdf:langString: set by Checker
 
     def constrains_values(self) -> bool:
         return bool(self.datatype is not None or self.pattern is not None or self.cls
@@ -128,10 +133,20 @@ class Checker:
 
     def __init__(self, shapes: list[NodeShape], background: Iterable[tuple[Term, Term, Term]]) -> None:
         self.shapes = shapes
+        it = intern_term  # the shapes' and background's IRIs: the objects the mapping uses (equal terms)
         for sh in shapes:
+            sh.target_classes = [it(c) for c in sh.target_classes]
+            sh.target_subjects_of = [it(p) for p in sh.target_subjects_of]
             for ps in sh.properties:
+                ps.path = tuple(it(p) for p in ps.path)
+                ps.cls = [it(c) for c in ps.cls]
+                if ps.datatype is not None:
+                    ps.datatype = it(ps.datatype)
+                if ps.allowed is not None:
+                    ps.allowed = frozenset(it(v) for v in ps.allowed)  # type: ignore[arg-type]
                 ps.per_value = ps.constrains_values()
-        self.base = index(background)
+                ps.lang_string = ps.datatype == _LANG_STRING
+        self.base = index((it(s), it(p), it(o)) for s, p, o in background)  # type: ignore[arg-type]
         self.by_class: dict[Term, list[NodeShape]] = defaultdict(list)
         self.by_subject_of: dict[Term, list[NodeShape]] = defaultdict(list)
         for sh in shapes:
@@ -234,7 +249,7 @@ class Checker:
             return False
         langs: set[str] = set()
         for v in vals:
-            if ps.datatype is not None and not _has_datatype(v, ps.datatype):
+            if ps.datatype is not None and not _has_datatype(v, ps.datatype, ps.lang_string):
                 return True
             if ps.pattern is not None and (isinstance(v, BNode) or not ps.pattern.search(str(v))):
                 return True
@@ -256,17 +271,14 @@ class Checker:
         return False
 
 
-_LANG_STRING, _XSD_STRING = RDF.langString, XSD.string  # made once (Namespace makes a URIRef per access)
-
-
-def _has_datatype(v: Term, dt: URIRef) -> bool:
+def _has_datatype(v: Term, dt: URIRef, lang_string: bool | None = None) -> bool:
     if not isinstance(v, Literal):
         return False
-    if dt == _LANG_STRING:
+    if lang_string if lang_string is not None else dt == _LANG_STRING:
         return bool(v.language)
     if v.language:
         return False
     actual = v.datatype if v.datatype is not None else _XSD_STRING
-    if actual != dt:
+    if actual is not dt and actual != dt:
         return False
     return not getattr(v, "ill_typed", False)

@@ -225,13 +225,14 @@ class _Direct:
         meetings: list[str] = []
         citations: list[str] = []
         read = READ_PREDICATES
-        for s, p, o, gn in quads:
-            if gn != g:
-                raise _Undetermined  # quads outside the document's graph: not what the shortcut models
-            pv = p.value
+        for q in quads:
+            pv = q.predicate.value
             if pv not in read:
                 continue
-            k = (s.value, pv)
+            if q.graph_name != g:
+                raise _Undetermined  # quads outside the document's graph: not what the shortcut models
+            k = (q.subject.value, pv)
+            o = q.object
             v = idx.get(k)
             if v is None:
                 idx[k] = [o]

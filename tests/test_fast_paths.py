@@ -163,3 +163,33 @@ def test_register_matchers_as_plain_alternations(tmp_path: Path) -> None:
         for text in texts + mixed:
             got = [(m.span(), m.group(0)) for m in pattern.finditer(text)]
             assert got == [(m.span(), m.group(0)) for m in plain.finditer(text)]
+
+
+def test_regexes_need_their_pieces(tmp_path: Path) -> None:
+    """Every match of a regex run through kamerkg.extract.needs holds one of its needed pieces."""
+    from kamerkg.extract import citations as c
+    from kamerkg.extract import document as d
+    from kamerkg.extract import meetings as m
+    from kamerkg.extract import sections as s
+
+    pairs = [(c.KST_RE, c.KST_NEEDS), (c.KST_ID_FORM_RE, c.KST_NEEDS), (c.AH_RE, c.AH_NEEDS),
+             (c.HAND_RE, c.HAND_NEEDS), (d.STATED_DATE_RE, d.STATED_DATE_NEEDS),
+             (m.FOLLOWING_RE, m.FOLLOWING_NEEDS), (m.ATTEND_RE, m.ATTEND_NEEDS),
+             (s.COMMIT_RE, s.COMMIT_NEEDS)]
+    texts = _texts(tmp_path)
+    texts += [  # one of each kind at least
+        "Kamerstuk 21501-28-262 en Kamerstukken 28 676, nr. 339; Kamerstuk II 2019/20, 28 676, nrs. 1 en 2",
+        "Aanhangsel Handelingen II 2019/20, nr. 3764 en Handelingen II 2019/20, nr. 12, item 3",
+        "Vastgesteld 3 maart 2020. ingezonden 1 april 2020 Ontvangen 2 mei 2021 Ingediend 4 juni 2022",
+        "Aansluitend op de RBZ Defensie zal er een Bestuursraad van het EDA plaatsvinden.",
+        "zal een vertegenwoordiger aanwezig zijn; Finland zal deelnemen, Zweden nemen deel,",
+        "zij schuiven aan.",
+        "Over de uitkomst wordt uw Kamer na afloop geïnformeerd door de Minister van Defensie.",
+    ]
+    seen = {id(rx): 0 for rx, _ in pairs}
+    for text in texts:
+        for rx, needs in pairs:
+            for mt in rx.finditer(text):
+                seen[id(rx)] += 1
+                assert any(n in mt.group(0) for n in needs), (rx.pattern[:40], mt.group(0))
+    assert all(seen.values()), seen

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kamerkg.extract.needs import finditer
 from kamerkg.model import Citation, Evidence, SourceDoc
 
 # "28 676", "21 501-28", "36 200-X", "35 300 X" (a budget chapter, Roman numeral after a space)
@@ -20,6 +21,7 @@ NR = r"nrs?\.\s*(?P<nr>\d{1,5})(?!\d)(?P<more>(?:\s*(?:,|en)\s*\d{1,5}\b(?!\s*(?
 KST_RE = re.compile(
     rf"\bKamerstuk(?:ken)?(?:\s+I{{1,2}}\s+\d{{4}}/\d{{2,4}},?)?\s+(?P<dos>{DOSSIERS}),?\s*{NR}"
 )
+KST_NEEDS = ("Kamerstuk",)  # every match of KST_RE and KST_ID_FORM_RE holds one (kamerkg.extract.needs)
 # "Kamerstuk 21501-28-262" (the identifier form a site prints)
 KST_ID_FORM_RE = re.compile(r"\bKamerstuk\s+(?P<dos>\d{5}(?:-[0-9A-Z]{1,4})?)-(?P<nr>\d{1,5})\b")
 BARE_RE = re.compile(rf"(?<=\()(?P<dos>{DOSSIERS}),\s*{NR}(?=[);])")
@@ -27,11 +29,13 @@ AH_RE = re.compile(
     r"\bAanhangsel (?:van de )?Handelingen(?: (?:II|I))?,?\s*(?:vergaderjaar\s*)?"
     r"(?P<vj>\d{4}\s*[/–-]\s*(?:\d{4}|\d{2})),?\s*nr\.\s*(?P<nr>\d{1,5})(?!\d)"
 )
+AH_NEEDS = ("Aanhangsel ",)
 HAND_RE = re.compile(
     r"(?<!Aanhangsel )(?<!Aanhangsel van de )\bHandelingen (?:II|I)\s*(?P<vj>\d{4}\s*/\s*\d{2,4}),?"
     r"\s*nr\.\s*(?P<nr>\d{1,4})(?!\d)"
     r"(?:,\s*item\s*\d+)?"
 )
+HAND_NEEDS = ("Handelingen ",)
 
 
 def norm_dossier(s: str) -> str:
@@ -72,8 +76,9 @@ def find_citations(doc: SourceDoc) -> list[Citation]:
         )
         found.append((s, e, cit))
 
-    for rx, rule in ((KST_RE, "rule:citation-kamerstuk"), (BARE_RE, "rule:citation-bare")):
-        for m in rx.finditer(text):
+    passes = ((KST_RE, KST_NEEDS, "rule:citation-kamerstuk"), (BARE_RE, ("",), "rule:citation-bare"))
+    for rx, needs, rule in passes:
+        for m in finditer(rx, text, needs):
             dos = [norm_dossier(d) for d in re.findall(DOSSIER, m.group("dos") + ",")]
             add(m, "kamerstuk", dos, m.group("nr"), None, rule)
             # "nrs. 300 en 301": one reference per number
@@ -92,11 +97,11 @@ def find_citations(doc: SourceDoc) -> list[Citation]:
                         ),
                     )
                 )
-    for m in KST_ID_FORM_RE.finditer(text):
+    for m in finditer(KST_ID_FORM_RE, text, KST_NEEDS):
         add(m, "kamerstuk", [m.group("dos")], m.group("nr"), None, "rule:citation-identifier-form")
-    for m in AH_RE.finditer(text):
+    for m in finditer(AH_RE, text, AH_NEEDS):
         add(m, "aanhangsel", [], m.group("nr"), norm_vergaderjaar(m.group("vj")), "rule:citation-aanhangsel")
-    for m in HAND_RE.finditer(text):
+    for m in finditer(HAND_RE, text, HAND_NEEDS):
         add(
             m, "handelingen", [], m.group("nr"), norm_vergaderjaar(m.group("vj")), "rule:citation-handelingen"
         )

@@ -7,6 +7,7 @@ from datetime import date
 
 from kamerkg.extract.citations import norm_dossier, norm_vergaderjaar
 from kamerkg.extract.dates import MONTH_RE, parse_date
+from kamerkg.extract.needs import finditer
 from kamerkg.model import Evidence, Signatory, SourceDoc, Span, Value
 
 KST_ID_RE = re.compile(r"^kst-(?P<dos>\d+(?:-[0-9A-Z]+)?)-(?P<nr>\d+)$")
@@ -25,6 +26,7 @@ STATED_DATE_RE = re.compile(
     rf"\b(?P<kind>Vastgesteld|Voorgesteld|Ingezonden|ingezonden|Ontvangen|ontvangen|Ingediend)\s+(?"
     rf"P<date>\d{{1,2}}\s+(?:{MONTH_RE})\s+\d{{4}})"
 )
+STATED_DATE_NEEDS = ("astgesteld", "oorgesteld", "ngezonden", "ntvangen", "ngediend")
 # signature blocks are read in kamerkg.extract.people
 DOC_TYPES = [
     # (pattern over the document's own heading, type) — the document names itself
@@ -200,7 +202,7 @@ def doc_date(doc: SourceDoc, answer: bool = False) -> tuple[Value | None, Value 
     ("ontvangen").
     """
     text = doc.body
-    found = [(mm, parse_date(mm.group("date"))) for mm in STATED_DATE_RE.finditer(text)]
+    found = [(mm, parse_date(mm.group("date"))) for mm in finditer(STATED_DATE_RE, text, STATED_DATE_NEEDS)]
     found = [(mm, d) for mm, d in found if d]
     m = PLACE_DATE_RE.search(text)
     # a letter's place-and-date line, unless a report's or motie's stated date comes first (a line such as

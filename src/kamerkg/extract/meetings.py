@@ -12,6 +12,7 @@ import re
 from datetime import date
 
 from kamerkg.extract.dates import DateMention, find_dates
+from kamerkg.extract.needs import finditer
 from kamerkg.model import Citation, Evidence, Meeting, Mention, SourceDoc
 
 TRIGGER = (
@@ -64,6 +65,7 @@ FOLLOWING_RE = re.compile(
     rf"(?P<desc>{MODIFIER}(?:{TRIGGER}|[A-Z]?\w*(?:raad|bijeenkomst|vergadering|sessie|overleg))\b"
     r"(?:[^.;()]|\(\w{2,10}\)){0,120}?)\s+(?:plaats(?:vinden)?|volgen)\b"
 )
+FOLLOWING_NEEDS = ("ansluitend",)
 DOC_NOUN_RE = re.compile(
     r"\b(?:brief|brieven|voorstel|fiche|mededeling|notitie|nota|artikel|bericht|motie|verzoek|bod|Kamerbrief)"
     r"\b",
@@ -104,6 +106,7 @@ def _excluded_before(before: str) -> bool:
 ATTEND_RE = re.compile(
     r"\b(?:aanwezig zijn|aanwezig zal zijn|deelnemen|nemen deel|schuiven aan|aanschuiven)\b"
 )
+ATTEND_NEEDS = ("aanwezig", "deelnemen", "nemen deel", "schuiven")
 REPORTED_RE = re.compile(r"\boverleg gevoerd\b")
 
 GATHERING = [
@@ -334,7 +337,7 @@ def _following(doc: SourceDoc, meetings: list[Meeting], anchor: date | None) -> 
     """A meeting held right after another one ("Aansluitend op de RBZ Defensie zal er een Bestuursraad van het
     EDA plaatsvinden") takes the date of the meeting mentioned last before it; no place is inferred."""
     text = doc.body
-    for m in FOLLOWING_RE.finditer(text):
+    for m in finditer(FOLLOWING_RE, text, FOLLOWING_NEEDS):
         span = doc.span(m.start(), m.end())
         prev = [mt for mt in meetings if mt.evidence.span.start < span.start and mt.start]
         if not prev:
@@ -410,7 +413,7 @@ def _corefer(doc: SourceDoc, meetings: list[Meeting], mentions: list[Mention]) -
             changed = True
         if changed:
             target.more_evidence.append(Evidence(span, "rule:meeting-coreference"))
-    for m in ATTEND_RE.finditer(text):
+    for m in finditer(ATTEND_RE, text, ATTEND_NEEDS):
         sa, sb = _sentence_bounds(text, m.start())
         if not re.search(r"vergadering|bijeenkomst|overleg|top\b", text[sa:sb], re.I):
             continue

@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from kamerkg.extract.dates import find_dates
+from kamerkg.extract.needs import finditer
 from kamerkg.model import AgendaItem, Citation, Commitment, Correction, Evidence, Mention, SourceDoc
 
 HEADING_RE = re.compile(r"(?:^|\n[ \t]*\n)[ \t]*(?P<h>[A-Z][^\n.:;,]{2,70}?)[ \t]*\n[ \t]*\n")
@@ -32,6 +33,7 @@ COMMIT_RE = re.compile(
     r":en\s+)?[A-Z][\w-]*)*)?)"
     r"(?:\s+(?P<about2>over [^.]{3,160}?))?\s*\.)"
 )
+COMMIT_NEEDS = ("uw Kamer",)
 
 
 def sections(doc: SourceDoc) -> list[tuple[str, int, int, int]]:
@@ -108,7 +110,7 @@ def corrections(doc: SourceDoc, citations: list[Citation], anchor: date | None) 
 
 def commitments(doc: SourceDoc, mentions: list[Mention]) -> list[Commitment]:
     out = []
-    for m in COMMIT_RE.finditer(doc.body):
+    for m in finditer(COMMIT_RE, doc.body, COMMIT_NEEDS):
         who = re.sub(r"\s+", " ", m.group("who")).strip()
         about = m.group("about") or m.group("about2") or ""
         about = re.sub(r"\s+", " ", about).strip()

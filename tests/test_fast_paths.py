@@ -193,3 +193,56 @@ def test_regexes_need_their_pieces(tmp_path: Path) -> None:
                 seen[id(rx)] += 1
                 assert any(n in mt.group(0) for n in needs), (rx.pattern[:40], mt.group(0))
     assert all(seen.values()), seen
+
+
+def _first_chars(items) -> tuple[set[str], bool]:  # type: ignore[no-untyped-def]
+    """The characters a match of the parsed pattern ``items`` can begin with, and whether it can be empty."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            return out | {chr(av)}, False
+        if op is c.IN:
+            for o, a in av:
+                if o is c.LITERAL:
+                    out.add(chr(a))
+                elif o is c.RANGE:
+                    out |= {chr(x) for x in range(a[0], a[1] + 1)}
+                else:
+                    raise AssertionError(f"not modelled: {o}")
+            return out, False
+        if op is c.BRANCH:
+            empty = False
+            for alt in av[1]:
+                s, e = _first_chars(alt)
+                out |= s
+                empty = empty or e
+            if not empty:
+                return out, False
+        elif op is c.SUBPATTERN:
+            s, e = _first_chars(av[-1])
+            out |= s
+            if not e:
+                return out, False
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            s, e = _first_chars(av[2])
+            out |= s
+            if av[0] > 0 and not e:
+                return out, False
+        elif op is not c.AT:
+            raise AssertionError(f"not modelled: {op}")
+    return out, True
+
+
+def test_meeting_mention_lookahead_names_every_first_character(tmp_path: Path) -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    from kamerkg.extract.meetings import MENTION_FIRST, MENTION_RE, MODIFIER, TRIGGER
+
+    first, empty = _first_chars(_parser.parse(MODIFIER + TRIGGER))
+    assert not empty and first <= set(MENTION_FIRST), sorted(first - set(MENTION_FIRST))
+    plain = re.compile(MENTION_RE.pattern.replace(f"(?=[{MENTION_FIRST}])", "", 1))
+    assert plain.pattern != MENTION_RE.pattern
+    for text in _texts(tmp_path):
+        assert [m.span() for m in MENTION_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -141,10 +141,22 @@ class TripleSet:
         return len(self.triples)
 
 
+_TYPED: dict[tuple[type, object], Literal] = {}
+
+
 def _lit(value: object, lang: str | None = None) -> Literal:
     """``Literal(value, lang=lang)``. A plain or Dutch string is made directly, with the attributes rdflib's
     constructor gives it (which is slow: a fifth of the mapping time); anything else goes through it."""
     if type(value) is not str or (lang is not None and lang != "nl"):
+        if lang is None and type(value) in (bool, int):  # true/false, positions: made once per value
+            key = (type(value), value)
+            lit = _TYPED.get(key)
+            if lit is None:
+                if len(_TYPED) > 10_000:
+                    _TYPED.clear()
+                lit = _TYPED[key] = Literal(value)
+                lit._datatype = intern_term(lit._datatype)  # type: ignore[arg-type]
+            return lit
         return Literal(value, lang=lang)
     lit = str.__new__(Literal, value)
     lit._language = lang

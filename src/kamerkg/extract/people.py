@@ -119,7 +119,8 @@ def body_signatories(doc: SourceDoc) -> list[Signatory]:
                     "rule:signature-chair-clerk",
                 )
             )
-    if re.search(r"\bMOTIE\b|^Motie\b", text[:3000], re.MULTILINE):
+    head = text[:3000]
+    if ("MOTIE" in head or "Motie" in head) and re.search(r"\bMOTIE\b|^Motie\b", head, re.MULTILINE):
         end = MOTIE_END_RE.search(text)
         if end:
             pos = end.end()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -87,17 +88,17 @@ def _sheet(
     }
 
 
+QUERIES = ("document", "dossiers", "signatories", "meetings", "mentions", "references")  # _sheet's order
+
+
+def _answer(store: ox.Store, s: Settings, name: str, doc_id: str) -> Any:
+    rows = _run(store, s, name, doc_id)
+    return (rows or [{}])[0] if name == "document" else rows
+
+
 def fact_sheet(store: ox.Store, doc_id: str, s: Settings) -> dict[str, object]:
     """The fact sheet by the SPARQL queries of ``queries/facts/`` on ``store``."""
-    return _sheet(
-        doc_id,
-        (_run(store, s, "document", doc_id) or [{}])[0],
-        _run(store, s, "dossiers", doc_id),
-        _run(store, s, "signatories", doc_id),
-        _run(store, s, "meetings", doc_id),
-        _run(store, s, "mentions", doc_id),
-        _run(store, s, "references", doc_id),
-    )
+    return _sheet(doc_id, *(_answer(store, s, q, doc_id) for q in QUERIES))
 
 
 # ------------------------------------------------------------------ the same queries, evaluated directly
@@ -167,6 +168,14 @@ class _Undetermined(Exception):
     """The queries' answer depends on the store's evaluation order (a SAMPLE or a tie): ask the store."""
 
 
+class _Partial(_Undetermined):
+    """Some of the queries' answers are determined (``parts``), the others (``missing``) are not."""
+
+    def __init__(self, parts: dict[str, Any], missing: list[str]) -> None:
+        super().__init__(missing)
+        self.parts, self.missing = parts, missing
+
+
 def _index(quads: list[ox.Quad]) -> dict[_Key, list[object]]:
     idx: dict[_Key, list[object]] = {}
     for q in quads:
@@ -222,7 +231,7 @@ class _Direct:
         self, quads: list[ox.Quad], doc: ox.NamedNode, g: ox.NamedNode, doc_id: str
     ) -> dict[str, object]:
         idx: dict[_Key, list[object]] = {}
-        meetings: list[str] = []
+        meeting_subjects: list[str] = []
         citations: list[str] = []
         read = READ_PREDICATES
         for q in quads:
@@ -240,7 +249,7 @@ class _Direct:
                 v.append(o)
             if pv == RDF_TYPE:
                 if o == K_MEETING:
-                    meetings.append(k[0])
+                    meeting_subjects.append(k[0])
             elif pv == K_CITING and o == doc:
                 citations.append(k[0])
         get = idx.get
@@ -261,135 +270,157 @@ class _Direct:
         d0 = doc.value
 
         # document.rq: at most one row, else its first row is the engine's choice
-        docrow: dict[str, str | None] = {}
-        ids = {t.value for t in get((d0, DC_ID), _NONE)}
-        if ids:
-            types = {lab.value for t in get((d0, K_TYPE), _NONE) for lab in union(t, PREF_LABEL)
-                     if _lang_ok(lab, ("nl",))}
-            docrow = {
-                "id": _one(ids),
-                "number": _one({t.value for t in get((d0, K_NUMBER), _NONE)}),
-                "type": _one(types),
-                "date": _one({t.value for t in get((d0, DC_DATE), _NONE)}),
-                "vergaderjaar": _one({t.value for t in get((d0, K_VJ), _NONE)}),
-            }
+        def document() -> Any:
+            docrow: dict[str, str | None] = {}
+            ids = {t.value for t in get((d0, DC_ID), _NONE)}
+            if ids:
+                types = {lab.value for t in get((d0, K_TYPE), _NONE) for lab in union(t, PREF_LABEL)
+                         if _lang_ok(lab, ("nl",))}
+                docrow = {
+                    "id": _one(ids),
+                    "number": _one({t.value for t in get((d0, K_NUMBER), _NONE)}),
+                    "type": _one(types),
+                    "date": _one({t.value for t in get((d0, DC_DATE), _NONE)}),
+                    "vergaderjaar": _one({t.value for t in get((d0, K_VJ), _NONE)}),
+                }
+            return docrow
 
         # dossiers.rq: GROUP BY ?number ORDER BY ?number, SAMPLE(COALESCE(?own, ?reg))
-        groups: dict[object, set[str | None]] = {}
-        for d in get((d0, K_DOSSIER), _NONE):
-            owns = [t.value for t in objects(d, DC_TITLE)]
-            regs = [t.value for t in self.ref_titles.get((_k(d), DC_TITLE), _NONE)]
-            titles = set(owns) if owns else set(regs) if regs else {None}
-            for number in objects(d, K_DOSSIER_NUMBER):
-                groups.setdefault(number, set()).update(titles)
-        if len(groups) > 1 and any(type(n) is not ox.Literal or n.datatype != XSD_STRING for n in groups):
-            raise _Undetermined  # ORDER BY on terms other than plain strings: not modelled
-        dossiers = [{"number": n.value, "title": _one(groups[n])}
-                    for n in sorted(groups, key=lambda n: n.value)]  # type: ignore[attr-defined]
-        if len({d["number"] for d in dossiers}) < len(dossiers):
-            raise _Undetermined
+        def dossiers() -> Any:
+            groups: dict[object, set[str | None]] = {}
+            for d in get((d0, K_DOSSIER), _NONE):
+                owns = [t.value for t in objects(d, DC_TITLE)]
+                regs = [t.value for t in self.ref_titles.get((_k(d), DC_TITLE), _NONE)]
+                titles = set(owns) if owns else set(regs) if regs else {None}
+                for number in objects(d, K_DOSSIER_NUMBER):
+                    groups.setdefault(number, set()).update(titles)
+            if len(groups) > 1 and any(type(n) is not ox.Literal or n.datatype != XSD_STRING for n in groups):
+                raise _Undetermined  # ORDER BY on terms other than plain strings: not modelled
+            dossiers = [{"number": n.value, "title": _one(groups[n])}
+                        for n in sorted(groups, key=lambda n: n.value)]  # type: ignore[attr-defined]
+            if len({d["number"] for d in dossiers}) < len(dossiers):
+                raise _Undetermined
+            return dossiers
 
         # signatories.rq: ORDER BY ?pos
-        sigs = []
-        for sig in get((d0, K_SIGNATURE), _NONE):
-            roles = objects(sig, K_ROLE) or [None]
-            for name in objects(sig, K_NAME):
-                for pos in objects(sig, S_POSITION):
-                    for role in roles:
-                        r = None if role is None else role.value
-                        sigs.append((_int(pos), {"name": name.value, "role": r}))
-        signatories = _ordered(sigs)
+        def signatories() -> Any:
+            sigs = []
+            for sig in get((d0, K_SIGNATURE), _NONE):
+                roles = objects(sig, K_ROLE) or [None]
+                for name in objects(sig, K_NAME):
+                    for pos in objects(sig, S_POSITION):
+                        for role in roles:
+                            r = None if role is None else role.value
+                            sigs.append((_int(pos), {"name": name.value, "role": r}))
+            signatories = _ordered(sigs)
+            return signatories
 
         # meetings.rq: GROUP BY ?m ORDER BY MIN(?pos), SAMPLE of label, dates and place
-        rows = []
-        for m in dict.fromkeys(meetings):
-            labels = get((m, RDFS_LABEL))
-            evs = get((m, K_EVIDENCE))
-            if not labels or not evs:
-                continue
-            first = [p for ev in evs for p in starts(ev)]
-            if not first:
-                continue
-            places = {pl.value for loc in get((m, S_LOCATION), _NONE) for pl in union(loc, PREF_LABEL)
-                      if _lang_ok(pl, ("nl", ""))}
-            rows.append((min(first), {
-                "description": _one({t.value for t in labels}),
-                "start": _one({t.value for t in get((m, S_START), _NONE)}),
-                "end": _one({t.value for t in get((m, S_END), _NONE)}),
-                "place": _one(places),
-            }))
-        meeting_rows = _ordered(rows)
+        def meetings() -> Any:
+            rows = []
+            for m in dict.fromkeys(meeting_subjects):
+                labels = get((m, RDFS_LABEL))
+                evs = get((m, K_EVIDENCE))
+                if not labels or not evs:
+                    continue
+                first = [p for ev in evs for p in starts(ev)]
+                if not first:
+                    continue
+                places = {pl.value for loc in get((m, S_LOCATION), _NONE) for pl in union(loc, PREF_LABEL)
+                          if _lang_ok(pl, ("nl", ""))}
+                rows.append((min(first), {
+                    "description": _one({t.value for t in labels}),
+                    "start": _one({t.value for t in get((m, S_START), _NONE)}),
+                    "end": _one({t.value for t in get((m, S_END), _NONE)}),
+                    "place": _one(places),
+                }))
+            meeting_rows = _ordered(rows)
+            return meeting_rows
 
         # mentions.rq: GROUP BY ?kind ?name ORDER BY MIN(?pos), SAMPLE(?wd)
-        mgroups: dict[tuple[str, object], tuple[list[int], set[str | None]]] = {}
-        for ev in get((d0, K_EVIDENCE), _NONE):
-            if S_MENTIONS not in objects(ev, K_FOR):
-                continue
-            bodies = objects(ev, OA_BODY)
-            if not bodies:
-                continue
-            pos = starts(ev)
-            if not pos:
-                continue
-            for e in bodies:
-                types = union(e, RDF_TYPE)
-                kinds = []
-                if S_COUNTRY in types:
-                    kinds.append("country")
-                if K_TASK_FORCE not in types and any(t in ORG_TYPES for t in types):
-                    kinds.append("organisation")
-                if not kinds:
+        def mentions() -> Any:
+            mgroups: dict[tuple[str, object], tuple[list[int], set[str | None]]] = {}
+            for ev in get((d0, K_EVIDENCE), _NONE):
+                if S_MENTIONS not in objects(ev, K_FOR):
                     continue
-                names = [n for n in union(e, PREF_LABEL) if _lang_ok(n, ("nl", ""))]
-                if not names:
+                bodies = objects(ev, OA_BODY)
+                if not bodies:
                     continue
-                wds = {w.value for w in union(e, SAME_AS)
-                       if type(w) is not ox.BlankNode and w.value.startswith(WIKIDATA)} or {None}
-                for kind in kinds:
-                    for name in names:
-                        grp = mgroups.get((kind, name))
-                        if grp is None:
-                            mgroups[(kind, name)] = (list(pos), set(wds))
-                        else:
-                            grp[0].extend(pos)
-                            grp[1].update(wds)
-        mention_rows = _ordered([
-            (min(p), {"kind": kind, "name": name.value, "wikidata": _one(w)})  # type: ignore[attr-defined]
-            for (kind, name), (p, w) in mgroups.items()
-        ])
+                pos = starts(ev)
+                if not pos:
+                    continue
+                for e in bodies:
+                    types = union(e, RDF_TYPE)
+                    kinds = []
+                    if S_COUNTRY in types:
+                        kinds.append("country")
+                    if K_TASK_FORCE not in types and any(t in ORG_TYPES for t in types):
+                        kinds.append("organisation")
+                    if not kinds:
+                        continue
+                    names = [n for n in union(e, PREF_LABEL) if _lang_ok(n, ("nl", ""))]
+                    if not names:
+                        continue
+                    wds = {w.value for w in union(e, SAME_AS)
+                           if type(w) is not ox.BlankNode and w.value.startswith(WIKIDATA)} or {None}
+                    for kind in kinds:
+                        for name in names:
+                            grp = mgroups.get((kind, name))
+                            if grp is None:
+                                mgroups[(kind, name)] = (list(pos), set(wds))
+                            else:
+                                grp[0].extend(pos)
+                                grp[1].update(wds)
+            mention_rows = _ordered([
+                (min(p), {"kind": kind, "name": name.value, "wikidata": _one(w)})  # type: ignore[attr-defined]
+                for (kind, name), (p, w) in mgroups.items()
+            ])
+            return mention_rows
 
         # references.rq: GROUP BY ?c ?citation ?number ?cited ORDER BY MIN(?pos), GROUP_CONCAT(?dn)
-        rows = []
-        for c in dict.fromkeys(citations):
-            texts = get((c, K_CITATION))
-            if not texts:
-                continue
-            first = [p for ev in get((c, K_EVIDENCE), _NONE) for p in starts(ev)]
-            if not first:
-                continue
-            pos = min(first)
-            for text in texts:
-                cited = get((c, K_CITED))
-                if not cited:
-                    rows.append((pos, {"citation": text.value, "number": None, "dossier": None}))
+        def references() -> Any:
+            rows = []
+            for c in dict.fromkeys(citations):
+                texts = get((c, K_CITATION))
+                if not texts:
                     continue
-                for d in cited:
-                    dns = [dn.value for dd in objects(d, K_DOSSIER)
-                           for dn in objects(dd, K_DOSSIER_NUMBER)]
-                    for number in objects(d, K_NUMBER) or [None]:
-                        n = None if number is None else number.value
-                        dossier = ", ".join(dns) or None
-                        rows.append((pos, {"citation": text.value, "number": n, "dossier": dossier}))
-        references = _ordered(rows)
-        return _sheet(doc_id, docrow, dossiers, signatories, meeting_rows, mention_rows, references)
+                first = [p for ev in get((c, K_EVIDENCE), _NONE) for p in starts(ev)]
+                if not first:
+                    continue
+                pos = min(first)
+                for text in texts:
+                    cited = get((c, K_CITED))
+                    if not cited:
+                        rows.append((pos, {"citation": text.value, "number": None, "dossier": None}))
+                        continue
+                    for d in cited:
+                        dns = [dn.value for dd in objects(d, K_DOSSIER)
+                               for dn in objects(dd, K_DOSSIER_NUMBER)]
+                        for number in objects(d, K_NUMBER) or [None]:
+                            n = None if number is None else number.value
+                            dossier = ", ".join(dns) or None
+                            rows.append((pos, {"citation": text.value, "number": n, "dossier": dossier}))
+            references = _ordered(rows)
+            return references
+
+        parts: dict[str, Any] = {}
+        missing = []
+        for part in (document, dossiers, signatories, meetings, mentions, references):
+            try:
+                parts[part.__name__] = part()
+            except _Undetermined:
+                missing.append(part.__name__)
+        if missing:
+            raise _Partial(parts, missing)
+        return _sheet(doc_id, *(parts[q] for q in QUERIES))
 
 
 class FactSheets:
     """Fact sheets of documents built one at a time (the build's workers). Each sheet is evaluated
-    directly over the document's quads and the reference graph (:class:`_Direct`); a document whose
-    answer that does not determine goes to a store with the reference graph, to which its quads are
-    added for the SPARQL queries and removed afterwards. ``KAMERKG_FACTS=sparql`` sends every document
-    to the store."""
+    directly over the document's quads and the reference graph (:class:`_Direct`); the queries whose
+    answer that does not determine (and every query, for a document it does not model) run on a store
+    with the reference graph, to which the document's quads are added and from which they are removed
+    afterwards. ``KAMERKG_FACTS=sparql`` sends every document to the store."""
 
     def __init__(self, s: Settings, reference: list[ox.Quad]) -> None:
         self.s = s
@@ -416,19 +447,26 @@ class FactSheets:
             try:
                 return self.direct.sheet(quads, _N(str(doc_iri(self.s, doc_id))),
                                          _N(str(graph_iri(self.s, doc_id))), doc_id)
+            except _Partial as p:  # only the undetermined queries on the store
+                self.fallbacks += 1
+                return self.sparql_sheet(quads, doc_id, p.parts)
             except _Undetermined:
                 self.fallbacks += 1
         return self.sparql_sheet(quads, doc_id)
 
-    def sparql_sheet(self, quads: list[ox.Quad], doc_id: str) -> dict[str, object]:
-        """The fact sheet by the SPARQL queries (the definition)."""
+    def sparql_sheet(
+        self, quads: list[ox.Quad], doc_id: str, known: dict[str, Any] | None = None
+    ) -> dict[str, object]:
+        """The fact sheet by the SPARQL queries (the definition); ``known``: answers already had."""
         self.n += 1
         if self.n % 64 == 0:  # graphs removed from an in-memory store keep their memory: start afresh
             self._store = None
         store = self.store
         store.extend(quads)  # extend: a third of bulk_extend's time for one document's quads
         try:
-            return fact_sheet(store, doc_id, self.s)
+            known = known or {}
+            return _sheet(doc_id, *(known[q] if q in known else _answer(store, self.s, q, doc_id)
+                                    for q in QUERIES))
         finally:
             if quads:
                 store.remove_graph(quads[0].graph_name)

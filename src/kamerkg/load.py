@@ -248,9 +248,11 @@ def read_graphs(dist_dir: Path, wanted: Iterable[str]) -> dict[str, list[ox.Trip
                 lo, hi = 0, size
                 while lo < hi:  # the first line start whose graph is >= g
                     mid = (lo + hi) // 2
-                    f.seek(mid)
-                    if mid:
+                    if mid:  # the first line that starts at or after mid
+                        f.seek(mid - 1)
                         f.readline()
+                    else:
+                        f.seek(0)
                     start = f.tell()
                     line = f.readline()
                     if not line or _line_graph(line) >= g:

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -152,6 +154,50 @@ def test_a_document_and_one_citing_it_give_each_triple_once_also_incrementally(t
     assert gone.timings["docs_built"] == 0 and gone.timings["dumps_spliced"] == 1
     check("c3")
     assert sum(ln.decode().startswith(stated) for ln in _nt_lines(work)) == 1  # now from the citing graph
+    (src / "kst-21501-28-175.txt").write_text(cited, encoding="utf-8")  # back again
+    back = build([src], out=work, extras=False)
+    assert back.timings["docs_built"] == 0 and back.timings["dumps_spliced"] == 1
+    check("c4")
+    (src / "kst-21501-28-177.txt").write_text(citing.replace(" de ", " De ", 1), encoding="utf-8")
+    cites = build([src], out=work, extras=False)  # the citing document changed
+    assert cites.timings["docs_built"] == 1 and cites.timings["dumps_spliced"] == 1
+    check("c5")
+
+
+@pytest.mark.usefixtures("fixed_fingerprint")
+def test_a_missing_cache_entry_or_an_edited_dump_means_writing_anew(tmp_path: Path) -> None:
+    """The dumps are spliced only from a publication the cache describes exactly: a previous block whose
+    cache entry is gone, or a dump edited in place (same size), make the build write everything anew —
+    with the bytes of a clean build."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for p in sorted(SOURCES.glob("*.txt"))[:4]:
+        (src / p.name).write_bytes(p.read_bytes())
+    work = tmp_path / "w" / "dist"
+    assert build([src], out=work, extras=False).published
+    changed = sorted(src.iterdir())[1]
+    from kamerkg.cache import Cache
+
+    cache = Cache(tmp_path / "w" / ".kamerkg-cache")
+    entries = [p for p in cache.root.rglob("*.kkg")]
+    victim = next(p for p in entries if json.loads(p.read_bytes().split(b"\n", 1)[0])["path"] == str(changed))
+    victim.unlink()  # the previous block's entry is gone
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nDe NAVO.\n", encoding="utf-8")
+    r = build([src], out=work, extras=False)
+    assert r.published and r.timings["docs_built"] == 1 and r.timings["dumps_spliced"] == 0
+    clean = tmp_path / "c1" / "dist"
+    assert build([src], out=clean, extras=False, cache=False).published
+    _same(work, clean)
+
+    nt = work / "kamerkg.nt"
+    data = bytearray(nt.read_bytes())
+    i = data.index(b"NAVO")
+    data[i : i + 4] = b"NATO"  # an edit in place: same size
+    os.chmod(nt, 0o644)
+    nt.write_bytes(bytes(data))
+    r = build([src], out=work, extras=False)
+    assert r.published and r.timings["docs_built"] == 0 and r.timings["dumps_spliced"] == 0
+    _same(work, clean)
 
 
 def test_parallel_and_in_process_builds_are_byte_identical(corpus: Path, tmp_path: Path) -> None:

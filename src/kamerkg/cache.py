@@ -132,12 +132,23 @@ class Cache:
 
     def put(self, e: Entry, sections: dict[str, bytes]) -> Entry:
         """Write an entry: ``sections`` (:data:`SECTIONS`) and, under ``"facts"``, the fact sheet."""
+        try:
+            return self._put(e, sections)
+        except FileNotFoundError:  # the cache folder was deleted meanwhile ("safe to delete at any time")
+            self._dirs.clear()
+            self.root.mkdir(parents=True, exist_ok=True)
+            return self._put(e, sections)
+
+    def _put(self, e: Entry, sections: dict[str, bytes]) -> Entry:
         facts = sections.get("facts")
         if facts is not None and e.doc_id:
             fp = self.facts_file(e.key)
             self._dir(e.key)
             ftmp = fp.with_name(f".{fp.name}.tmp{os.getpid()}")
+            ftmp.unlink(missing_ok=True)  # a read-only leftover of a killed build
             ftmp.write_bytes(facts)
+            # read-only: dist/facts/ hard-links it, so an edit there would also change the cache's copy
+            os.chmod(ftmp, 0o444)
             os.replace(ftmp, fp)  # before the entry: an entry on disk has its fact sheet
             e.facts_sha, e.facts_len = hashlib.sha256(facts).hexdigest(), len(facts)
         e.lens = [len(sections.get(k, b"")) for k in SECTIONS]

@@ -65,6 +65,11 @@ class State:
     foreign: dict[str, set[bytes]] = field(default_factory=dict)  # doc id -> shared triples about it
     covered: dict[str, set[bytes]] = field(default_factory=dict)  # doc id -> those it states itself
     manifest_sha: str = ""
+    stamps: tuple[tuple[int, int, int], ...] = ()  # (inode, mtime ns, size) of the four dumps
+
+
+class MissingBlock(LookupError):
+    """A block the dumps need is no longer in the build cache (the caller writes everything anew)."""
 
 
 @dataclass
@@ -124,7 +129,21 @@ def load_state(path: Path, fp: str, out: Path) -> State | None:
         f = out / f"kamerkg.{name}"
         if not f.is_file() or f.stat().st_size != want or files.get(f.name, {}).get("bytes") != want:
             return None
+    if stamps(out) != st.stamps:  # a dump replaced or edited in place since it was written
+        return None
     return st
+
+
+def stamps(folder: Path) -> tuple[tuple[int, int, int], ...]:
+    """Inode, modification time and size of the four dumps in ``folder``."""
+    out = []
+    for name in FORMATS:
+        try:
+            s = (folder / f"kamerkg.{name}").stat()
+        except OSError:
+            return ()
+        out.append((s.st_ino, s.st_mtime_ns, s.st_size))
+    return tuple(out)
 
 
 def save_state(path: Path, st: State) -> None:
@@ -147,8 +166,8 @@ def write_dumps(
 ) -> Written:
     """Write the four dumps into ``staging``. ``parts`` in graph order; ``blocks(part, names)`` gives a
     part's sections (``nq``, ``trig``, ``local``, ``ttl``, ``shared``: :data:`kamerkg.cache.SECTIONS`) and
-    raises LookupError when it has none; ``old`` is the state of the publication in ``out`` (None: write
-    everything anew). The returned state is ``old`` brought up to date."""
+    raises :class:`MissingBlock` when it has none; ``old`` is the state of the publication in ``out``
+    (None: write everything anew). The returned state is ``old`` brought up to date."""
     t_start = time.perf_counter()
     seconds: dict[str, float] = {}
     prefix = doc_prefix(ids)
@@ -210,22 +229,21 @@ def write_dumps(
     def writer(i: int, fmt: str) -> tuple[int, str]:
         t0 = time.perf_counter()
         q = queues[i]
-        error: BaseException | None = None
-        with _Target(staging / f"kamerkg.{fmt}", out / f"kamerkg.{fmt}" if old is not None else None) as dst:
-            while (item := q.get()) is not None:
-                if error is not None:
-                    continue  # keep draining, so that the reader never waits on a dead writer
-                try:
+        ended = False  # the reader's None taken from the queue
+        previous = out / f"kamerkg.{fmt}" if old is not None else None
+        try:
+            with _Target(staging / f"kamerkg.{fmt}", previous) as dst:
+                while (item := q.get()) is not None:
                     if isinstance(item, tuple):
                         dst.copy(*item)
                     else:
                         dst.put(item)
-                except BaseException as e:  # noqa: BLE001 - raised below, after the queue is drained
-                    error = e
-        seconds[f"write_{fmt}"] = time.perf_counter() - t0
-        if error is not None:
-            raise error
-        return dst.pos, dst.h.hexdigest()
+                ended = True
+            return dst.pos, dst.h.hexdigest()
+        finally:
+            while not ended:  # failed: drain, so that the reader never waits on a dead writer
+                ended = q.get() is None
+            seconds[f"write_{fmt}"] = time.perf_counter() - t0
 
     names = tuple(SECTION[f] for f in FORMATS)
     with ThreadPoolExecutor(max_workers=len(FORMATS)) as pool:
@@ -301,15 +319,20 @@ class _Target:
     def __enter__(self) -> _Target:
         import mmap
 
-        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         self.src = -1
+        self.map: mmap.mmap | None = None
         self.view: memoryview | None = None
-        if self.previous is not None:
-            self.src = os.open(self.previous, os.O_RDONLY)
-            size = os.fstat(self.src).st_size
-            if size:
-                self.map = mmap.mmap(self.src, size, access=mmap.ACCESS_READ)
-                self.view = memoryview(self.map)
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            if self.previous is not None:
+                self.src = os.open(self.previous, os.O_RDONLY)
+                size = os.fstat(self.src).st_size
+                if size:
+                    self.map = mmap.mmap(self.src, size, access=mmap.ACCESS_READ)
+                    self.view = memoryview(self.map)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def put(self, data: bytes | memoryview) -> None:
@@ -323,29 +346,34 @@ class _Target:
     def copy(self, offset: int, length: int) -> None:
         if self.view is None or offset + length > len(self.view):
             raise OSError(f"{self.previous}: shorter than its layout says")
-        chunk = self.view[offset : offset + length]
         done = 0
         try:
             while done < length:
                 n = os.copy_file_range(self.src, self.fd, length - done, offset + done, self.pos + done)
                 if n == 0:
-                    raise OSError(f"{self.previous}: ended early")
+                    break  # not copied in the kernel: the rest is written below
                 done += n
-        except (AttributeError, OSError) as e:  # no copy_file_range here (or not across these files)
-            if isinstance(e, OSError) and "ended early" in str(e):
-                raise
+        except (AttributeError, OSError):  # no copy_file_range here (or not across these files)
+            pass
+        with self.view[offset : offset + length] as chunk:  # released before the map is closed
             while done < length:
                 done += os.pwrite(self.fd, chunk[done:], self.pos + done)
-        self.h.update(chunk)
+            self.h.update(chunk)
         self.pos += length
 
     def __exit__(self, *exc: object) -> None:
-        if self.view is not None:
-            self.view.release()
-            self.map.close()
-        if self.src != -1:
-            os.close(self.src)
-        os.close(self.fd)
+        try:
+            if self.view is not None:
+                self.view.release()
+                self.view = None
+            if self.map is not None:
+                self.map.close()
+                self.map = None
+        finally:
+            if self.src != -1:
+                os.close(self.src)
+                self.src = -1
+            os.close(self.fd)
 
 
 def strip_prefixes(ttl: bytes) -> bytes:

@@ -5,19 +5,18 @@
 * :meth:`Runner.process` runs the documents through parse -> extract -> link -> map -> validate in a
   pool of worker processes (one per core, chunks of documents), or in-process for small builds. A
   worker returns plain data only (identifier, validation results, sizes); the document's graph as
-  sorted N-Quads and N-Triples lines, its TriG block, its fact sheet and its text go into a cache entry
+  sorted N-Quads, its TriG block, its N-Triples lines (its own and the shared ones, :mod:`kamerkg.dumps`),
+  the Turtle of its own triples, its fact sheet and its text go into a cache entry
   on disk (:mod:`kamerkg.cache`), so neither rdflib objects nor whole graphs cross process boundaries
   or stay in memory. With the cache on, an unchanged document (same bytes, same code, ontology,
   registers and curated files) is not processed again.
 * Validation is per document: :mod:`kamerkg.shaclcheck` checks the document graph with the registers
   and the ontology against the compiled shapes; a document it flags is validated by pySHACL, whose
   report is the one kept. ``KAMERKG_SHACL=pyshacl`` validates every document with pySHACL.
-* :meth:`Runner.publish` streams the dumps into the staging folder: ``kamerkg.nq`` and ``kamerkg.trig``
-  are the graphs in order of graph IRI (each graph's quads sorted), concatenated from the entries;
-  ``kamerkg.nt`` (the union, without duplicates, sorted) is the entries' N-Triples lines through an
-  external merge sort (``sort -u`` in the C locale, which is byte order, i.e. code-point order;
-  a Python merge where there is no ``sort``); ``kamerkg.ttl`` is written from it by pyoxigraph,
-  streaming. Memory stays flat in the number of documents.
+* :meth:`Runner.publish` writes the publication into a staging folder and swaps it in: the four dumps
+  through :mod:`kamerkg.dumps` (assembled from the entries, or spliced from the previous publication
+  for the documents that did not change), the fact sheets as hard links to the cache's files, the
+  change feed from the graph hashes the entries carry. Memory stays flat in the number of documents.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import multiprocessing as mp
 import os
 import re
 import shutil
@@ -41,7 +41,7 @@ from rdflib import BNode, Literal, URIRef
 
 from kamerkg.cache import CACHE_DIR, SECTIONS, Cache, Entry, doc_key, fingerprint
 from kamerkg.config import Settings
-from kamerkg.dumps import is_own, strip_prefixes
+from kamerkg.dumps import is_own, stamps, strip_prefixes
 from kamerkg.errors import KamerkgError
 from kamerkg.facts import FactSheets
 from kamerkg.validate import Report, Result
@@ -77,10 +77,11 @@ class _Worker:
         self.sheets = FactSheets(s, self.ref_quads)
         self.n_docs = 0
         self.t = dict.fromkeys(STAGES, 0.0)
-        # registers, shapes and ontology live as long as the worker: out of the collector's way (its full
-        # collections scanned them every ~50 documents, ~0.5 ms per document)
-        gc.collect()
-        gc.freeze()
+        if mp.parent_process() is not None:  # a pool worker (never the caller's own process)
+            # registers, shapes and ontology live as long as the worker: out of the collector's way
+            # (its full collections scanned them every ~50 documents, ~0.5 ms per document)
+            gc.collect()
+            gc.freeze()
 
     def nt_term(self, t: object) -> str:
         """The N-Triples text of an rdflib term, exactly as pyoxigraph writes it."""
@@ -312,8 +313,6 @@ class Runner:
                 for k in stage:
                     stage[k] += t[k]
         else:
-            import multiprocessing as mp
-
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
             with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
                 futs: list[Future[tuple[list[dict[str, Any]], dict[str, float]]]] = [
@@ -367,13 +366,13 @@ class Runner:
             n_quads = sum(b.entry.quads for b in done) + self._ref_quads
             n_triples = written.triples
             t1 = time.perf_counter()
+            self._facts(staging, done, files, hashes)
+            t3 = time.perf_counter()
             for name in ("kamerkg.ttl", "shapes.ttl"):
                 _put(staging, f"ontology/{name}", (s.ontology_dir / name).read_bytes(), files, hashes)
-            self._facts(staging, done, files, hashes)
             lines = [res.line() for res in result.report.results] or ["conforms: no violations, no warnings"]
             _put(staging, "validation.txt", ("\n".join(lines) + "\n").encode(), files, hashes)
             t4 = time.perf_counter()
-            t3 = t1
             if extras:
                 self._extras(staging, done, files)
             t5 = time.perf_counter()
@@ -391,6 +390,7 @@ class Runner:
             }
             _put(staging, "manifest.json", _json(manifest), files, hashes)
             self._state.manifest_sha = hashes["manifest.json"]
+            self._state.stamps = stamps(staging)  # the files keep inode and mtime through the swap
             tmp_state = self._save_state() if self._tmp_cache is None else None
             _swap(staging, out)
             if tmp_state is not None:
@@ -402,7 +402,7 @@ class Runner:
             raise
         finally:
             self.close()
-        self.timings.update(publish_dumps=t1 - t0, publish_facts=t4 - t3, publish_extras=t5 - t4,
+        self.timings.update(publish_dumps=t1 - t0, publish_facts=t3 - t1, publish_extras=t5 - t4,
                             publish_changes=t6 - t5, publish=time.perf_counter() - t0)
         result.files = files
         result.published = True
@@ -414,7 +414,15 @@ class Runner:
         this cache last wrote; the graph hashes for the change feed; the graphs in order."""
         from kamerkg.api import _reference_quads
         from kamerkg.changes import graph_hashes
-        from kamerkg.dumps import Part, load_state, prefix_lines, state_path, strip_prefixes, write_dumps
+        from kamerkg.dumps import (
+            MissingBlock,
+            Part,
+            load_state,
+            prefix_lines,
+            state_path,
+            strip_prefixes,
+            write_dumps,
+        )
         from kamerkg.rdfio import sort_quads
 
         s = self.s
@@ -440,28 +448,28 @@ class Runner:
             ghash[f"{s.ids}graph/{b.doc_id}"] = e.sha
         parts.sort(key=lambda p: p.graph)
 
-        def blocks(p: Part, names: tuple[str, ...]) -> dict[str, bytes]:
+        def blocks(p: Part, names: tuple[str, ...]) -> dict[str, bytes | memoryview]:
             if p.doc_id is None:
                 if p.key != ref_key:
-                    raise LookupError(p.key)
+                    raise MissingBlock(p.key)
                 return {k: ref_blocks[k] for k in names}
             e = entries.get(p.key) or self.store.get(p.key)
             if e is None:
-                raise LookupError(p.key)
+                raise MissingBlock(p.key)
             entries[p.key] = e
             return self._sections(e, names)
 
         self._state_path = state_path(self.store.root, self.out)
         old = load_state(self._state_path, self.fp, self.out)
-        self._old_parts = {p.doc_id: p.key for p in old.parts} if old is not None else {}
+        spliced = old is not None
         try:
             written = write_dumps(staging, self.out, parts, blocks, header, px, self.fp, s.ids, old)
-        except LookupError:  # a block of the previous publication is no longer in the cache
-            self._old_parts = {}
+        except MissingBlock:  # a block of the previous publication is no longer in the cache
+            spliced = False
             written = write_dumps(staging, self.out, parts, blocks, header, px, self.fp, s.ids, None)
         self._state = written.state
         self.timings.update({f"dumps_{k}": v for k, v in written.seconds.items()})
-        self.timings["dumps_spliced"] = float(old is not None and bool(self._old_parts))
+        self.timings["dumps_spliced"] = float(spliced)
         return written, ghash, [p.graph for p in parts]
 
     def _facts(self, staging: Path, done: list[Built], files: dict[str, int], hashes: dict[str, str]) -> None:
@@ -522,31 +530,6 @@ class Runner:
         triples = list(ox.parse(path=str(staging / "kamerkg.nt"), format=ox.RdfFormat.N_TRIPLES))
         docs = [_ExtrasDoc(b.doc_id, _Linked(_Extraction(_Text(self._text(b))))) for b in done]
         publish_extras(staging, quads, triples, docs, self.s, files)  # type: ignore[arg-type]
-
-
-class _Out:
-    """A file written in pieces, with its size and SHA-256 kept on the way."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.name = path, path.name
-        self.size = 0
-        self._h = hashlib.sha256()
-
-    def __enter__(self) -> _Out:
-        self._f = open(self.path, "wb")  # noqa: SIM115
-        return self
-
-    def write(self, data: bytes) -> None:
-        self._f.write(data)
-        self._h.update(data)
-        self.size += len(data)
-
-    @property
-    def sha(self) -> str:
-        return self._h.hexdigest()
-
-    def __exit__(self, *exc: object) -> None:
-        self._f.close()
 
 
 def _put(root: Path, rel: str, data: bytes, files: dict[str, int], hashes: dict[str, str]) -> None:

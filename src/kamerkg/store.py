@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -86,6 +87,19 @@ def store_key(dist: Path) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
 
+_STORE_NAME = re.compile(r"[0-9a-f]{20}(?:\.tmp-(?P<pid>\d+))?")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def default_store_path(dist: Path) -> Path:
     """Where the disk store of ``dist`` lives: ``<dist>.store`` beside it (not inside: publishing
     replaces ``dist/`` as a whole)."""
@@ -138,9 +152,13 @@ def open_disk_store(dist: Path, store_path: Path | None = None, rebuild: bool = 
         (root / KEY_FILE).write_text(
             json.dumps({"dist": str(dist.resolve()), "key": key}, indent=2) + "\n", encoding="utf-8"
         )
-        for old in root.iterdir():
-            if old.is_dir() and old.name != key and not old.name.startswith(f"{key}.tmp-"):
-                shutil.rmtree(old, ignore_errors=True)
+        for old in root.iterdir():  # only stores this module made: never a user's other folders
+            m = _STORE_NAME.fullmatch(old.name)
+            if not old.is_dir() or m is None or old.name == key:
+                continue
+            if m["pid"] is not None and _alive(int(m["pid"])):
+                continue  # another process is filling it
+            shutil.rmtree(old, ignore_errors=True)
     try:
         return ox.Store.read_only(str(folder))
     except OSError as e:

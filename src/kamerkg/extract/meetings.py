@@ -26,7 +26,7 @@ TRIGGER = (
 MODIFIER = (
     r"(?:(?:ingelaste|informele|Informele|extra|gezamenlijke|formele|reguliere|eerstvolgende|volgende|"
     r"jaarlijkse|"
-    r"JUMBO|Jumbo|(?:NAVO-|EU-)?ministeri[eë]le)\s+)*"
+    r"JUMBO|Jumbo|(?:NAVO-|EU-)?ministeri[eë]le)\s+){0,4}"  # bounded: "extra extra ..." stays linear
 )
 # "bijeenkomst van NAVO-ministers van Defensie op 15 april 2020"
 NOUN_BEFORE_DATE_RE = re.compile(

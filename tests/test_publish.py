@@ -286,3 +286,17 @@ def test_everything_is_escaped() -> None:
 )
 def test_relative_links(target: str, cur: str, want: str) -> None:
     assert rel(target, cur) == want
+
+
+def test_manifest_lists_every_published_file(seed_dist: Path) -> None:
+    """manifest.json names every file of the publication (site pages too) with its size and SHA-256."""
+    import hashlib
+    import json
+
+    manifest = json.loads((seed_dist / "manifest.json").read_text(encoding="utf-8"))
+    on_disk = {p.relative_to(seed_dist).as_posix() for p in seed_dist.rglob("*") if p.is_file()}
+    assert set(manifest["files"]) == on_disk - {"manifest.json"}
+    assert any(name.startswith("site/") for name in manifest["files"])
+    for name, meta in manifest["files"].items():
+        data = (seed_dist / name).read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (meta["bytes"], meta["sha256"]), name

@@ -44,15 +44,14 @@ def publish_extras(
     s: Settings,
     files: dict[str, int],
 ) -> int:
-    """Write the extras into ``staging``; sizes of top-level files go into ``files``. Returns the number
-    of resource pages written."""
+    """Write the extras into ``staging``; the size of every file written goes into ``files`` (the
+    manifest lists them all, with their SHA-256). Returns the number of resource pages written."""
 
-    def write(rel: str, data: bytes, record: bool = True) -> None:
+    def write(rel: str, data: bytes) -> None:
         path = staging / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        if record:
-            files[rel] = len(data)
+        files[rel] = len(data)
 
     px = make_prefixes(s)
     compactor = Compactor(triples, px)
@@ -86,7 +85,7 @@ def publish_extras(
     site = Site(
         idx=idx, s=s, compactor=compactor, context_url=context_url(s), prefixes=px, onto=onto, texts=texts
     )
-    return site.write(lambda rel, data: write(f"{SITE_DIR}/{rel}", data, record=False))
+    return site.write(lambda rel, data: write(f"{SITE_DIR}/{rel}", data))
 
 
 __all__ = ["publish_extras", "context_url", "CONTEXT_FILE", "JSONLD_DUMP", "SITE_DIR"]

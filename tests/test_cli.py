@@ -144,3 +144,25 @@ def test_validate_command_exit_codes(seed_dist: Path, tmp_path: Path) -> None:
     assert r.returncode == 1
     assert "VIOLATION" in r.stdout and "vergaderjaar" in r.stdout
     assert kamerkg("validate", str(tmp_path / "nothing")).returncode == 2
+
+
+def test_build_prints_the_answers_only_for_a_dataset_that_fits_in_memory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kamerkg build` prints the ready-made answers from an in-memory store of the whole dataset; for
+    a large one (13 GB of memory at 10k documents) it says how to query instead."""
+    from kamerkg import store
+    from kamerkg.cli import main
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / SEED.name).write_bytes(SEED.read_bytes())
+    assert main(["build", str(src), "--out", str(tmp_path / "a")]) == 0
+    small = capsys.readouterr().out
+    assert "q03-announced-meeting" in small and "not printed" not in small
+    monkeypatch.setattr(store, "MEMORY_MAX_BYTES", 1000)
+    assert main(["build", str(src), "--out", str(tmp_path / "b")]) == 0
+    large = capsys.readouterr().out
+    assert "q03-announced-meeting" not in large
+    assert "ready-made answers are not printed for a dataset this large (1 document(s)" in large
+    assert "--doc ID" in large

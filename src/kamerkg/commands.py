@@ -69,10 +69,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"({sum(res.files.values())} bytes in {len(res.files)} files)"
     )
     if not args.quiet:
+        from kamerkg import store as kstore
         from kamerkg.queries import run_local
-        from kamerkg.store import open_store
 
-        store = open_store(Path(args.out))
+        size = (Path(args.out) / "kamerkg.nq").stat().st_size
+        if size >= kstore.MEMORY_MAX_BYTES:
+            # every row of every query, from an in-memory store of the whole dataset: 13 GB at 10k
+            print(f"the ready-made answers are not printed for a dataset this large ({len(res.documents)} "
+                  f"document(s), {size / 2**20:.0f} MB of N-Quads): run `kamerkg query NAME --doc ID` "
+                  "(or `--limit N`); the on-disk store is filled on first use")
+            return 1 if res.errors else 0
+        store = kstore.open_store(Path(args.out))
         for q in load_queries(settings(args.base).queries_dir).values():
             print(render(run_local(store, q.text), "table", title=f"{q.name}: {q.title}"))
     return 1 if res.errors else 0

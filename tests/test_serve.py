@@ -283,3 +283,32 @@ def test_query_timeout(client: httpx.Client) -> None:
     r = client.get("/sparql", params={"query": q})
     assert r.status_code == 503 and "timed out" in r.text
     assert time.monotonic() - t < TIMEOUT + 5
+
+
+def test_a_large_dataset_is_served_from_the_disk_store(
+    seed_dist: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the in-memory limit (13 GB of memory at 10k documents) the server answers from the on-disk
+    store, each query child opening it for itself: same answers, pages still served."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    dist = tmp_path / "dist"
+    shutil.copytree(seed_dist, dist)
+    n_quads = sum(1 for _ in ox.parse(path=str(dist / "kamerkg.nq"), format=ox.RdfFormat.N_QUADS))
+    monkeypatch.setenv("KAMERKG_MEMORY_MAX_BYTES", "1000")
+    proc, url = start_server(dist, "--timeout", "20")
+    try:
+        with httpx.Client(base_url=url, timeout=30) as c:
+            count = {"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"}
+            json_results = {"Accept": "application/sparql-results+json"}
+            for _ in range(3):  # several children, one after the other
+                r = c.get("/sparql", params=count, headers=json_results)
+                assert r.status_code == 200, r.text
+                assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == n_quads
+            page = c.get("/id/doc/kst-28676-339", headers={"Accept": "text/turtle"}, follow_redirects=True)
+            assert page.status_code == 200 and b"kst-28676-339" in page.content
+    finally:
+        stop_server(proc)
+    assert any((tmp_path / "dist.store").iterdir())  # the disk store beside dist/

@@ -39,11 +39,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from kamerkg import store as kstore
 from kamerkg.config import Settings
 from kamerkg.config import settings as make_settings
 from kamerkg.errors import KamerkgError
 from kamerkg.queries import load_queries
-from kamerkg.store import has_default_graph, open_store
 
 # RDF variants of a resource page: extension -> media type (HTML first: it wins a tie such as */*)
 RDF_VARIANTS = {
@@ -271,8 +271,15 @@ class App:
         self.site = self.dist / "site"
         self.s = s
         self.limits = limits or Limits()
-        self.store = open_store(self.dist)
-        self.union_in_default = has_default_graph(self.store)
+        # the whole dataset in memory while it is small; above MEMORY_MAX_BYTES of N-Quads (13 GB of
+        # memory at 10k documents) the on-disk store, which each query child opens for itself
+        self.disk: Path | None = None
+        if (self.dist / "kamerkg.nq").stat().st_size >= kstore.MEMORY_MAX_BYTES:
+            self.store = kstore.open_disk_store(self.dist)
+            self.disk = kstore.default_store_path(self.dist) / kstore.store_key(self.dist)
+        else:
+            self.store = kstore.open_store(self.dist)
+        self.union_in_default = kstore.has_default_graph(self.store)
         self.slots = threading.BoundedSemaphore(self.limits.concurrency)
         self.fast = threading.BoundedSemaphore(self.limits.fast_concurrency)
         try:
@@ -538,6 +545,8 @@ class App:
 
         def child() -> None:
             os.nice(nice)  # the server itself (pages, short queries) comes first
+            if self.disk is not None:  # a store handle of its own, not the parent's across the fork
+                self.store = ox.Store.read_only(str(self.disk))
             self.slots = threading.BoundedSemaphore(1)  # the child's own: _evaluate releases it
             self.slots.acquire()
             try:

@@ -38,7 +38,8 @@ UNION = "kamerkg.nt"
 MANIFEST = "manifest.json"
 STORE_KINDS = ("auto", "memory", "disk")
 # below this size of kamerkg.nq the in-memory store is the default (~1,000 documents, ~1.3 GB of RAM)
-MEMORY_MAX_BYTES = int(os.environ.get("KAMERKG_MEMORY_MAX_BYTES", str(128 * 2**20)))  # env: for tests
+_ENV_MAX = os.environ.get("KAMERKG_MEMORY_MAX_BYTES", "")  # an override, for tests
+MEMORY_MAX_BYTES = int(_ENV_MAX) if _ENV_MAX.isdigit() else 128 * 2**20
 KEY_FILE = "kamerkg-store.json"
 
 

@@ -24,7 +24,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +45,11 @@ def run_kamerkg(sources: Path, dist: Path, workers: int | None) -> dict[str, Any
     from kamerkg.api import build
 
     t0 = time.perf_counter()
-    try:
-        # with the build cache beside dist/ (what a clean build with cache=False also writes, in a temporary
-        # folder), so that kamerkg-incremental can rebuild from it afterwards
-        r = build([sources], out=dist, workers=workers, cache=True, extras=False)  # type: ignore[call-arg]
-    except TypeError:  # a kamerkg without the parallel build
-        r = build([sources], out=dist)
+    # with the build cache beside dist/ (what a clean build with cache=False also writes, in a temporary
+    # folder), so that kamerkg-incremental can rebuild from it afterwards
+    r = build([sources], out=dist, workers=workers, cache=True, extras=False)
     total = time.perf_counter() - t0
-    stages = dict(getattr(r, "timings", {}) or {})
+    stages = dict(r.timings)
     stages["total"] = total
     return {
         "docs": len(r.documents),
@@ -93,61 +90,82 @@ def run_kamerkg_incremental(sources: Path, dist: Path, workers: int | None) -> d
             "seconds": {"total": max(x["total"] for x in runs)}}
 
 
-def timed_queries(
-    run: Callable[[str], int], queries: dict[str, str], repeat: int, budget: float
-) -> dict[str, Any]:
-    """p50/p95 (ms) of every query, each in a forked child (the store is shared copy-on-write) that is
-    stopped after ``budget`` seconds: a query that has not finished once by then is reported with
-    ``timed_out`` and no percentiles; one that has is repeated while the budget lasts."""
+def _timed_in_child(runs: Callable[[], Iterator[tuple[float, int]]], budget: float
+                    ) -> tuple[list[tuple[float, int]], str | None]:
+    """Run ``runs`` (which yields ``(ms, rows)`` per query run) in a forked child (the store is shared
+    copy-on-write) and collect what it yields until it ends or ``budget`` seconds have passed, when the
+    child is killed. Returns the samples and the error the child met, if any (reported, not hidden as a
+    timeout)."""
     import multiprocessing as mp
 
     ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            for sample in runs():
+                send.send(sample)
+        except Exception as e:
+            send.send(("error", f"{type(e).__name__}: {e}"[:300]))
+        send.send(None)
+
+    proc = ctx.Process(target=child)
+    proc.start()
+    samples: list[tuple[float, int]] = []
+    error = None
+    deadline = time.perf_counter() + budget
+    while True:
+        left = deadline - time.perf_counter()
+        if left <= 0 or not recv.poll(left):
+            break
+        msg = recv.recv()
+        if msg is None:
+            break
+        if msg[0] == "error":
+            error = msg[1]
+            continue
+        samples.append(msg)
+    if proc.is_alive():
+        proc.kill()
+    proc.join()
+    recv.close()
+    return samples, error
+
+
+def _timed(run: Callable[[str], int], text: str) -> tuple[float, int]:
+    t = time.perf_counter()
+    n = run(text)
+    return (time.perf_counter() - t) * 1000, n
+
+
+def _stats(ms: list[float], want: int, budget: float) -> dict[str, Any]:
+    if not ms:
+        return {"p50": None, "p95": None, "runs": 0, "timed_out": True, "budget_s": budget}
+    return {**_percentiles(ms), "max": round(max(ms), 3), "runs": len(ms), "timed_out": len(ms) < want}
+
+
+def timed_queries(
+    run: Callable[[str], int], queries: dict[str, str], repeat: int, budget: float
+) -> dict[str, Any]:
+    """p50/p95 (ms) of every query, each in a forked child stopped after ``budget`` seconds: a query
+    that has not finished once by then is reported with ``timed_out`` and no percentiles; one that has
+    is repeated while the budget lasts (up to ``repeat`` runs)."""
     out: dict[str, Any] = {}
     rows: dict[str, int | None] = {}
-    errors: dict[str, str] = {}
     for name, text in queries.items():
-        recv, send = ctx.Pipe(duplex=False)
 
-        def child(text: str = text, send: Any = send) -> None:
+        def runs(text: str = text) -> Iterator[tuple[float, int]]:
             start = time.perf_counter()
-            try:
-                for i in range(repeat):
-                    t = time.perf_counter()
-                    n = run(text)
-                    send.send(((time.perf_counter() - t) * 1000, n))
-                    if i > 0 and time.perf_counter() - start > budget / 2:
-                        break
-            except Exception as e:  # reported, not hidden as a timeout
-                send.send(("error", f"{type(e).__name__}: {e}"[:300]))
-            send.send(None)
+            for i in range(repeat):
+                yield _timed(run, text)
+                if i > 0 and time.perf_counter() - start > budget / 2:
+                    break
 
-        proc = ctx.Process(target=child)
-        proc.start()
-        samples: list[float] = []
-        n_rows = None
-        deadline = time.perf_counter() + budget
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0 or not recv.poll(left):
-                break
-            msg = recv.recv()
-            if msg is None:
-                break
-            if msg[0] == "error":
-                errors[name] = msg[1]
-                continue
-            samples.append(msg[0])
-            n_rows = msg[1]
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        if samples:
-            out[name] = {**_percentiles(samples), "runs": len(samples), "timed_out": len(samples) < repeat}
-        else:
-            out[name] = {"p50": None, "p95": None, "runs": 0, "timed_out": True, "budget_s": budget}
-        if name in errors:
-            out[name]["error"] = errors[name]
-        rows[name] = n_rows
+        samples, error = _timed_in_child(runs, budget)
+        out[name] = _stats([ms for ms, _ in samples], repeat, budget)
+        if error:
+            out[name]["error"] = error
+        rows[name] = samples[-1][1] if samples else None
     return {"query_ms": out, "query_rows": rows}
 
 
@@ -157,56 +175,20 @@ def timed_bound_queries(
     """p50/p95 (ms) of every query over its list of texts (one per document), each text run ``rounds``
     times (the first round once per document, cold; then repeats), in a forked child stopped after
     ``budget`` seconds, like :func:`timed_queries`."""
-    import multiprocessing as mp
-
-    ctx = mp.get_context("fork")
     out: dict[str, Any] = {}
     rows: dict[str, int] = {}
     for name, texts in queries.items():
-        recv, send = ctx.Pipe(duplex=False)
 
-        def child(texts: list[str] = texts, send: Any = send) -> None:
-            try:
-                for _ in range(rounds):
-                    for text in texts:
-                        t = time.perf_counter()
-                        n = run(text)
-                        send.send(((time.perf_counter() - t) * 1000, n))
-            except Exception as e:
-                send.send(("error", f"{type(e).__name__}: {e}"[:300]))
-            send.send(None)
+        def runs(texts: list[str] = texts) -> Iterator[tuple[float, int]]:
+            for _ in range(rounds):
+                for text in texts:
+                    yield _timed(run, text)
 
-        proc = ctx.Process(target=child)
-        proc.start()
-        samples: list[float] = []
-        first_round_rows = 0
-        error = None
-        deadline = time.perf_counter() + budget
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0 or not recv.poll(left):
-                break
-            msg = recv.recv()
-            if msg is None:
-                break
-            if msg[0] == "error":
-                error = msg[1]
-                continue
-            samples.append(msg[0])
-            if len(samples) <= len(texts):
-                first_round_rows += msg[1]
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        want = rounds * len(texts)
-        if samples:
-            out[name] = {**_percentiles(samples), "max": round(max(samples), 3), "runs": len(samples),
-                         "timed_out": len(samples) < want}
-        else:
-            out[name] = {"p50": None, "p95": None, "runs": 0, "timed_out": True, "budget_s": budget}
+        samples, error = _timed_in_child(runs, budget)
+        out[name] = _stats([ms for ms, _ in samples], rounds * len(texts), budget)
         if error:
             out[name]["error"] = error
-        rows[name] = first_round_rows
+        rows[name] = sum(n for _, n in samples[: len(texts)])  # rows of the first round
     return {"query_bound_ms": out, "query_bound_rows": rows}
 
 

@@ -19,6 +19,7 @@ from kamerkg.config import settings as make_settings
 from kamerkg.errors import KamerkgError, NonConformance
 from kamerkg.mapping import graph_iri
 from kamerkg.pipeline import process
+from kamerkg.procs import pid_alive
 from kamerkg.queries import Result, bind, load_queries, page, resolve, run_endpoint, run_local
 from kamerkg.registers import load_registers
 from kamerkg.sources import iter_source_files
@@ -140,16 +141,6 @@ def _swap(staging: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def recover_publication(out: Path) -> list[Path]:
     """Clean up after builds that were killed: put back a publication left half-swapped, remove the
     staging and old folders of processes that are gone. Returns what was removed (issue 7)."""
@@ -159,7 +150,7 @@ def recover_publication(out: Path) -> list[Path]:
     for kind in ("old", "staging"):
         for p in sorted(out.parent.glob(f".{out.name}.{kind}-*")):
             pid = p.name.rsplit("-", 1)[-1]
-            if not pid.isdigit() or (int(pid) != os.getpid() and _pid_alive(int(pid))):
+            if not pid.isdigit() or (int(pid) != os.getpid() and pid_alive(int(pid))):
                 continue  # another build that is still running
             if kind == "old" and not out.exists():
                 os.replace(p, out)  # killed between the two renames of a swap: the old one is complete

@@ -32,6 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kamerkg.errors import KamerkgError
+from kamerkg.procs import pid_alive
 
 DUMP = "kamerkg.nq"
 UNION = "kamerkg.nt"
@@ -48,9 +49,14 @@ def open_store(dist: Path) -> ox.Store:
     path = Path(dist) / DUMP
     if not path.exists():
         raise KamerkgError(f"{path}: no dataset here; run 'kamerkg build' first")
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    union = Path(dist) / UNION
+    return _fill(ox.Store(), Path(dist))
+
+
+def _fill(store: ox.Store, dist: Path) -> ox.Store:
+    """Load the named graphs of ``dist/kamerkg.nq`` and their union (``kamerkg.nt``, without repeats)
+    into the default graph of ``store``."""
+    store.bulk_load(path=str(dist / DUMP), format=ox.RdfFormat.N_QUADS)
+    union = dist / UNION
     if union.exists():
         store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     else:
@@ -91,16 +97,6 @@ def store_key(dist: Path) -> str:
 _STORE_NAME = re.compile(r"[0-9a-f]{20}(?:\.tmp-(?P<pid>\d+))?")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def default_store_path(dist: Path) -> Path:
     """Where the disk store of ``dist`` lives: ``<dist>.store`` beside it (not inside: publishing
     replaces ``dist/`` as a whole)."""
@@ -110,18 +106,12 @@ def default_store_path(dist: Path) -> Path:
 
 def build_disk_store(dist: Path, folder: Path) -> Path:
     """Fill a new on-disk store in ``folder`` (which must not exist) from the dumps of ``dist``."""
-    dump = _dump_path(dist)
+    _dump_path(dist)  # there, or a clear error
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        store = ox.Store(str(tmp))
-        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-        union = Path(dist) / UNION
-        if union.exists():
-            store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-        else:
-            store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        store = _fill(ox.Store(str(tmp)), Path(dist))
         store.flush()
         store.optimize()
         del store  # closes RocksDB before the folder moves
@@ -157,7 +147,7 @@ def open_disk_store(dist: Path, store_path: Path | None = None, rebuild: bool = 
             m = _STORE_NAME.fullmatch(old.name)
             if not old.is_dir() or m is None or old.name == key:
                 continue
-            if m["pid"] is not None and _alive(int(m["pid"])):
+            if m["pid"] is not None and pid_alive(int(m["pid"])):
                 continue  # another process is filling it
             shutil.rmtree(old, ignore_errors=True)
     try:

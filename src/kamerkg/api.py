@@ -99,11 +99,7 @@ def build(
     if not done:
         runner.close()
         return result  # nothing published: the previous dist/ stays as it was
-    from kamerkg.changes import complete_feed, snapshot  # change feed since the previous build (issue 4)
-
-    previous = snapshot(out)
-    runner.publish(done, result, extras=extras)
-    complete_feed(out, previous, result.documents, s)
+    runner.publish(done, result, extras=extras)  # with the change feed since the previous build (issue 4)
     return result
 
 

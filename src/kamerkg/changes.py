@@ -154,30 +154,6 @@ def record_changes(
     return {"change": n, "document_hashes": dhash, "graph_hashes": ghash}
 
 
-def complete_feed(out: str | Path, previous: Previous, documents: list[str], s: Settings) -> int | None:
-    """After a publication that did not record its changeset itself: write it into ``out`` and add the
-    change fields and files to ``out/manifest.json``. Returns the changeset number (None if nothing was
-    published)."""
-    out = Path(out)
-    mpath = out / "manifest.json"
-    manifest = _previous_manifest(out)
-    if manifest is None or not (out / "kamerkg.nq").is_file():
-        return None
-    if isinstance(manifest.get("change"), int) and manifest != previous.manifest:
-        return int(manifest["change"])  # the publisher recorded it
-    files: dict[str, int] = {}
-    change = record_changes(out, out, None, documents, s, files, previous)
-    listed = manifest.setdefault("files", {})
-    for name, size in sorted(files.items()):
-        listed[name] = {"bytes": size, "sha256": hashlib.sha256((out / name).read_bytes()).hexdigest()}
-    manifest["files"] = dict(sorted(listed.items()))
-    manifest.update(change)
-    tmp = mpath.with_name(".manifest.json.part")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(mpath)
-    return int(change["change"])
-
-
 def changeset_triples(cs: ChangeSet, s: Settings, new: dict[str, str], old: dict[str, str]) -> list[Any]:
     """The changeset as pyoxigraph triples (a first build of 10,000 documents has 10,000 items: rdflib
     took 2.9 s to make and write them)."""
@@ -288,7 +264,6 @@ def read_changes(dist: str | Path = "dist", since: int = 0) -> list[ChangeSet]:
 __all__ = [
     "ChangeSet",
     "Previous",
-    "complete_feed",
     "graph_hashes",
     "read_changes",
     "record_changes",

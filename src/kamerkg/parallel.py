@@ -498,10 +498,8 @@ class Runner:
     ) -> dict[str, Any]:
         """This build's changeset (:mod:`kamerkg.changes`) from the per-graph hashes gathered while the
         dump was written, so the change feed does not read the whole dump back into memory."""
-        try:
-            from kamerkg.changes import record_changes
-        except ImportError:
-            return {}
+        from kamerkg.changes import record_changes
+
         return record_changes(self.out, staging, None, result.documents, self.s, files, ghash=ghash)
 
     def _sections(self, e: Entry, names: tuple[str, ...]) -> dict[str, bytes]:
